@@ -1,0 +1,51 @@
+#!/usr/bin/env node
+// Bundles src/ into dist/ with esbuild. `--if-stale` skips the build when dist/ is newer than
+// every source file, so `npm start` and `npm test` build only when they need to.
+import { build } from 'esbuild';
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const out = join(root, 'dist', 'cli.js');
+
+function newestMtime(path) {
+  const st = statSync(path);
+  if (!st.isDirectory()) return st.mtimeMs;
+  let newest = 0;
+  for (const name of readdirSync(path)) newest = Math.max(newest, newestMtime(join(path, name)));
+  return newest;
+}
+
+if (process.argv.includes('--if-stale') && existsSync(out)) {
+  const inputs = [join(root, 'src'), join(root, 'scripts', 'build.mjs'), join(root, 'package.json')];
+  const built = statSync(out).mtimeMs;
+  if (inputs.every((p) => newestMtime(p) <= built)) process.exit(0);
+}
+
+// cli-highlight requires the whole of highlight.js; point it at src/render/hljs.ts instead.
+const hljsSubset = {
+  name: 'hljs-subset',
+  setup(b) {
+    b.onResolve({ filter: /^highlight\.js$/ }, () => ({ path: join(root, 'src', 'render', 'hljs.ts') }));
+  },
+};
+
+await build({
+  absWorkingDir: root,
+  entryPoints: ['src/cli.ts'],
+  outdir: 'dist',
+  bundle: true,
+  splitting: true,
+  format: 'esm',
+  platform: 'node',
+  target: 'node20',
+  minify: true,
+  sourcemap: false,
+  legalComments: 'none',
+  chunkNames: 'chunks/[name]-[hash]',
+  // CommonJS dependencies bundled into ESM still call require() for Node built-ins.
+  banner: { js: "import{createRequire as __cr}from'node:module';const require=__cr(import.meta.url);" },
+  plugins: [hljsSubset],
+  logLevel: 'warning',
+});

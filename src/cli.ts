@@ -1,0 +1,265 @@
+/**
+ * The command-line program. The only place that turns errors into exit codes. Command modules
+ * (and their heavy dependencies: prompts, highlighter, YAML) are imported only when they run,
+ * so `--help` costs commander and little else.
+ */
+import { homedir } from 'node:os';
+import { delimiter, join, resolve } from 'node:path';
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import chalk from 'chalk';
+import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
+import type { Context, GlobalOptions } from './context.js';
+import { DrillError, EXIT, UsageError } from './errors.js';
+import { builtInQuestionsDir, packageRoot } from './questions/bank.js';
+import type { LoadResult } from './questions/load.js';
+import type { ScoresStore } from './store/index.js';
+import { DIFFICULTIES } from './types.js';
+
+const ORDERS = ['smart', 'random', 'file'];
+const EXPORT_FORMATS = ['json', 'csv', 'anki'];
+
+/** Colour once, at start-up: --no-color and NO_COLOR win, then FORCE_COLOR, then the TTY. */
+export function colorLevel(argv: readonly string[], env: NodeJS.ProcessEnv, isTTY: boolean): 0 | 1 | 2 | 3 {
+  if (argv.includes('--no-color') || (env.NO_COLOR !== undefined && env.NO_COLOR !== '')) return 0;
+  const force = env.FORCE_COLOR;
+  if (force !== undefined) {
+    if (force === '0' || force === 'false') return 0;
+    if (force === '2' || force === '3') return Number(force) as 2 | 3;
+    return Math.max(1, chalk.level) as 1 | 2 | 3;
+  }
+  if (!isTTY) return 0;
+  return chalk.level === 0 ? 1 : chalk.level;
+}
+
+function version(): string {
+  try {
+    return (JSON.parse(readFileSync(join(packageRoot(), 'package.json'), 'utf8')) as { version: string }).version;
+  } catch {
+    return '0.0.0';
+  }
+}
+
+function positiveInt(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError('must be a whole number of 1 or more.');
+  return n;
+}
+
+function seconds(value: string): number {
+  const n = Number(value);
+  if (!Number.isFinite(n) || n < 5 || n > 3600) throw new InvalidArgumentError('must be a number of seconds between 5 and 3600.');
+  return n;
+}
+
+function seedValue(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n)) throw new InvalidArgumentError('must be a whole number.');
+  return n;
+}
+
+const collect = (value: string, previous: string[] = []) => [...previous, value];
+
+function globalOptions(program: Command): GlobalOptions {
+  const o = program.opts<{ questions?: string[]; home?: string; json?: boolean }>();
+  const env = process.env;
+  let questions: string[];
+  let builtInBank = false;
+  if (o.questions && o.questions.length > 0) questions = o.questions.map((p) => resolve(p));
+  else if (env.DJANGO_DRILL_QUESTIONS) questions = env.DJANGO_DRILL_QUESTIONS.split(delimiter).filter(Boolean).map((p) => resolve(p));
+  else {
+    questions = [builtInQuestionsDir()];
+    builtInBank = true;
+  }
+  for (const dir of questions) {
+    const st = existsSync(dir) ? statSync(dir) : undefined;
+    if (!st?.isDirectory()) {
+      throw new UsageError(`Question folder not found: ${dir}`, 'Pass a folder of <topic>/*.md files with --questions, or unset DJANGO_DRILL_QUESTIONS.');
+    }
+  }
+  const home = resolve(o.home ?? (env.DJANGO_DRILL_HOME || join(homedir(), '.django-drill')));
+  return { questions, builtInBank, home, json: o.json === true, color: chalk.level > 0 };
+}
+
+function makeContext(program: Command): Context {
+  const opts = globalOptions(program);
+  let bank: Promise<LoadResult> | undefined;
+  let store: Promise<ScoresStore> | undefined;
+  const err = (text: string) => process.stderr.write(`${text}\n`);
+  return {
+    opts,
+    out: (text) => process.stdout.write(`${text}\n`),
+    err,
+    warn: (text) => err(`${chalk.yellow('warning:')} ${text}`),
+    now: () => new Date(),
+    stdinIsTTY: process.stdin.isTTY === true,
+    stdoutIsTTY: process.stdout.isTTY === true,
+    columns: process.stdout.columns || 80,
+    loadBank: () => {
+      bank ??= import('./questions/cache.js').then((m) => m.loadBankCached(opts.questions, opts.home));
+      return bank;
+    },
+    store: () => {
+      store ??= import('./store/index.js').then((m) => new m.ScoresStore({ home: opts.home, warn: (line) => err(`${chalk.yellow('warning:')} ${line}`) }));
+      return store;
+    },
+  };
+}
+
+function buildProgram(): Command {
+  const program = new Command('django-drill');
+  program
+    .description('Drill Django interview questions in the terminal, with spaced repetition.')
+    .version(version(), '-v, --version', 'print the version')
+    .helpOption('-h, --help', 'show help')
+    .option('--questions <dir>', 'question bank folder, replaces the built-in bank (repeatable; env DJANGO_DRILL_QUESTIONS)', collect)
+    .option('--home <dir>', 'where scores.json lives (env DJANGO_DRILL_HOME; default ~/.django-drill)')
+    .option('--json', 'machine-readable output on stdout (list, stats, validate, show)')
+    .option('--no-color', 'no colours (also NO_COLOR=1)')
+    .showSuggestionAfterError(true)
+    .addHelpText(
+      'after',
+      `
+Examples:
+  $ django-drill                  pick topics, then drill
+  $ django-drill orm              drill one topic (same as: django-drill drill orm)
+  $ django-drill warmup           five quick questions before an interview
+  $ django-drill list orm         the questions of a topic
+  $ django-drill stats            progress per topic
+
+Exit codes: 0 ok, 1 failure, 2 usage error, 130 interrupted.`,
+    );
+
+  const sessionFlags = (cmd: Command, defaultCount: number) =>
+    cmd
+      .option('-n, --count <n>', `how many questions (default ${defaultCount})`, positiveInt)
+      .option('--due', 'only questions due for review')
+      .option('--weak', 'lowest mastery first')
+      .option('--new', 'only questions never answered')
+      .addOption(new Option('--difficulty <level>', 'only this difficulty').choices([...DIFFICULTIES]))
+      .option('--tag <tag>', 'only questions with this tag (repeatable)', collect)
+      .option('--timed [seconds]', "interview clock per question (default: the question's time or 120)", seconds)
+      .option('--type', 'type your answer before the reveal')
+      .addOption(new Option('--order <order>', 'question order').choices(ORDERS).default('smart'))
+      .option('--seed <n>', 'seed for --order random (same seed, same order)', seedValue);
+
+  sessionFlags(
+    program.command('drill [topics...]', { isDefault: true }).description('drill a topic (no topic: pick from a list)'),
+    10,
+  ).action(async (topics: string[], options, cmd: Command) => {
+    const { drillCommand } = await import('./commands/drill.js');
+    await drillCommand(makeContext(program), topics, { ...options, countDefault: 10 }, commandNames(program, cmd));
+  });
+
+  sessionFlags(
+    program.command('warmup').description('short pre-interview round: due first, then weakest; ends with readiness per topic'),
+    5,
+  )
+    .option('--topic <topic>', 'only this topic (repeatable)', collect)
+    .action(async (options) => {
+      const { warmupCommand } = await import('./commands/warmup.js');
+      await warmupCommand(makeContext(program), options);
+    });
+
+  program
+    .command('list [topics...]')
+    .description('topics with counts, or the questions of the given topics')
+    .action(async (topics: string[]) => {
+      const { listCommand } = await import('./commands/list.js');
+      await listCommand(makeContext(program), topics);
+    });
+
+  program
+    .command('show <id>')
+    .description('print one question and its model answer (no prompts)')
+    .action(async (id: string) => {
+      const { showCommand } = await import('./commands/show.js');
+      await showCommand(makeContext(program), id);
+    });
+
+  program
+    .command('stats [topics...]')
+    .description('mastery per topic, streak, activity heatmap, weakest questions')
+    .action(async (topics: string[]) => {
+      const { statsCommand } = await import('./commands/stats.js');
+      await statsCommand(makeContext(program), topics);
+    });
+
+  program
+    .command('validate [paths...]')
+    .description('check question files: files, topic folders or bank roots (default: the bank in use)')
+    .action(async (paths: string[]) => {
+      const { validateCommand } = await import('./commands/validate.js');
+      await validateCommand(makeContext(program), paths);
+    });
+
+  program
+    .command('reset [topics...]')
+    .description('forget progress (all or some topics), keeping a backup copy')
+    .option('-y, --yes', 'do not ask for confirmation')
+    .action(async (topics: string[], options: { yes?: boolean }) => {
+      const { resetCommand } = await import('./commands/reset.js');
+      await resetCommand(makeContext(program), topics, options);
+    });
+
+  program
+    .command('export')
+    .description('history and questions to stdout')
+    .addOption(new Option('--format <format>', 'output format').choices(EXPORT_FORMATS).default('json'))
+    .action(async (options: { format: 'json' | 'csv' | 'anki' }) => {
+      const { exportCommand } = await import('./commands/export.js');
+      await exportCommand(makeContext(program), options);
+    });
+
+  return program;
+}
+
+function commandNames(program: Command, _cmd: Command): string[] {
+  return program.commands.map((c) => c.name());
+}
+
+function printError(message: string, hint?: string): void {
+  process.stderr.write(`${chalk.red('error:')} ${message}\n`);
+  if (hint) process.stderr.write(`${chalk.dim('hint:')} ${hint}\n`);
+}
+
+export async function main(argv: string[]): Promise<number> {
+  chalk.level = colorLevel(argv, process.env, process.stdout.isTTY === true);
+  const program = buildProgram();
+  program.exitOverride();
+  program.configureOutput({
+    writeOut: (text) => process.stdout.write(text),
+    // Commander's own errors are reformatted below; its help text still goes to stderr.
+    writeErr: (text) => {
+      if (!text.startsWith('error:')) process.stderr.write(text);
+    },
+    outputError: () => undefined,
+  });
+  try {
+    await program.parseAsync(argv);
+    return typeof process.exitCode === 'number' ? process.exitCode : EXIT.ok;
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      if (error.code === 'commander.helpDisplayed' || error.code === 'commander.version' || error.code === 'commander.help') return EXIT.ok;
+      const message = error.message.replace(/^error:\s*/, '');
+      printError(message.split('\n')[0] ?? message, 'Run django-drill --help for commands and flags.');
+      return EXIT.usage;
+    }
+    if (error instanceof DrillError) {
+      // Already reported by the command (validate's list) or a plain Ctrl-C: no extra line.
+      if (error.message && error.exitCode !== EXIT.interrupted) printError(error.message, error.hint);
+      if (process.env.DEBUG?.split(',').includes('django-drill') && error.stack) process.stderr.write(`${error.stack}\n`);
+      return error.exitCode;
+    }
+    const message = error instanceof Error ? error.message : String(error);
+    printError(`unexpected error: ${message}`, 'Run with DEBUG=django-drill for details, and report it if it repeats.');
+    if (process.env.DEBUG?.split(',').includes('django-drill') && error instanceof Error) process.stderr.write(`${error.stack}\n`);
+    return EXIT.failure;
+  }
+}
+
+// stdout closed early (`django-drill list | head`) is not an error.
+process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+  if (error.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+});
+
+process.exitCode = await main(process.argv);

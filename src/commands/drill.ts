@@ -1,0 +1,66 @@
+/** `django-drill [drill] [topics...]`: a drill session; no topic opens the topic picker. */
+import chalk from 'chalk';
+import type { Context } from '../context.js';
+import { InterruptedError } from '../errors.js';
+import { questionsOf } from '../questions/bank.js';
+import { percent } from '../render/format.js';
+import { seededRandom, selectQuestions } from '../session/engine.js';
+import { questionProgress, topicProgress } from '../session/progress.js';
+import { isPromptExit } from '../ui/index.js';
+import { loadBankWithWarnings, requireTerminal, topicsOrCommand } from './common.js';
+import { createUI, runAndSummarize, timedOption, type SessionFlags } from './session-options.js';
+
+export async function drillCommand(
+  ctx: Context,
+  topicNames: string[],
+  flags: SessionFlags,
+  commands: readonly string[],
+): Promise<void> {
+  const { bank } = await loadBankWithWarnings(ctx);
+  let topics = topicsOrCommand(bank, topicNames, commands);
+  requireTerminal(ctx, topicNames.length === 0 ? 'The topic picker' : 'drill');
+  const store = await ctx.store();
+  const scores = await store.read();
+  const progress = questionProgress(bank, scores, ctx.now());
+  const ui = await createUI(ctx);
+
+  if (topicNames.length === 0) {
+    const rows = topicProgress(bank, progress).map((t) => {
+      const due = t.due > 0 ? chalk.yellow(`${t.due} due`) : chalk.dim('0 due');
+      return {
+        name: t.topic.name,
+        label: `${t.topic.name.padEnd(13)} ${percent(t.mastery).padStart(4)} mastery · ${due} · ${t.seen}/${t.total} seen`,
+        description: t.topic.description || t.topic.title,
+      };
+    });
+    try {
+      const picked = await ui.pickTopics(rows);
+      topics = bank.topics.filter((t) => picked.includes(t.name));
+    } catch (error) {
+      if (isPromptExit(error)) throw new InterruptedError();
+      throw error;
+    }
+  }
+
+  const count = flags.count ?? 10;
+  const seed = flags.seed ?? Math.floor(Math.random() * 2 ** 31);
+  const selected = selectQuestions(
+    questionsOf(bank, topics),
+    progress,
+    { count, due: flags.due, weak: flags.weak, new: flags.new, difficulty: flags.difficulty, tags: flags.tag, order: flags.order },
+    seededRandom(seed),
+  );
+  if (selected.length === 0) {
+    ctx.out(`Nothing to drill in ${topics.map((t) => t.name).join(', ')} with these filters.`);
+    if (flags.due) ctx.out(chalk.dim('Nothing is due right now. Try without --due, or: django-drill warmup'));
+    return;
+  }
+  await runAndSummarize(ctx, ui, bank, store, scores, {
+    mode: 'drill',
+    topics: topics.map((t) => t.name),
+    questions: selected,
+    limit: count,
+    timed: timedOption(flags),
+    type: flags.type === true,
+  });
+}

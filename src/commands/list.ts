@@ -1,0 +1,83 @@
+/** `django-drill list [topics...]`: topics with counts, or the questions of some topics. */
+import chalk from 'chalk';
+import type { Context } from '../context.js';
+import { questionsOf, resolveTopics } from '../questions/bank.js';
+import { percent, relativeDue, table } from '../render/format.js';
+import { questionProgress, topicProgress } from '../session/progress.js';
+import { loadBankWithWarnings } from './common.js';
+
+export async function listCommand(ctx: Context, topicNames: string[]): Promise<void> {
+  const { bank } = await loadBankWithWarnings(ctx);
+  const topics = resolveTopics(bank, topicNames);
+  const scores = await (await ctx.store()).read();
+  const now = ctx.now();
+  const progress = questionProgress(bank, scores, now);
+
+  if (topicNames.length === 0) {
+    const rows = topicProgress(bank, progress);
+    if (ctx.opts.json) {
+      ctx.out(
+        JSON.stringify({
+          version: 1,
+          topics: rows.map((t) => ({
+            topic: t.topic.name,
+            title: t.topic.title,
+            description: t.topic.description,
+            questions: t.total,
+            seen: t.seen,
+            due: t.due,
+            mastery: round(t.mastery),
+          })),
+        }, null, 2),
+      );
+      return;
+    }
+    ctx.out(
+      table(
+        rows.map((t) => [t.topic.name, t.topic.title, String(t.total), `${t.seen}`, t.due > 0 ? chalk.yellow(String(t.due)) : '0', percent(t.mastery)]),
+        { head: ['topic', 'title', 'questions', 'seen', 'due', 'mastery'], align: ['left', 'left', 'right', 'right', 'right', 'right'], width: ctx.columns },
+      ),
+    );
+    ctx.out(chalk.dim(`${bank.questions.length} questions in ${bank.topics.length} topics. Drill one: django-drill drill <topic>`));
+    return;
+  }
+
+  const questions = questionsOf(bank, topics);
+  if (ctx.opts.json) {
+    ctx.out(
+      JSON.stringify({
+        version: 1,
+        questions: questions.map((q) => {
+          const p = progress.get(q.id);
+          return {
+            id: q.id,
+            topic: q.topic,
+            title: q.title,
+            difficulty: q.difficulty,
+            type: q.type,
+            tags: q.tags,
+            attempts: p?.attempts ?? 0,
+            lastScore: p?.lastScore ?? null,
+            mastery: round(p?.mastery ?? 0),
+            due: p?.dueAt ?? null,
+            isDue: p?.due ?? false,
+          };
+        }),
+      }, null, 2),
+    );
+    return;
+  }
+  ctx.out(
+    table(
+      questions.map((q) => {
+        const p = progress.get(q.id);
+        const last = p?.lastScore === undefined ? chalk.dim('—') : percent(p.lastScore);
+        const due = p?.dueAt === undefined ? chalk.dim('new') : p.due ? chalk.yellow(relativeDue(p.dueAt, now)) : relativeDue(p.dueAt, now);
+        return [q.id, q.difficulty, q.title, last, due];
+      }),
+      { head: ['id', 'difficulty', 'title', 'last', 'due'], align: ['left', 'left', 'left', 'right', 'left'], width: ctx.columns },
+    ),
+  );
+}
+
+const round = (n: number) => Math.round(n * 1000) / 1000;

@@ -1,0 +1,45 @@
+/** Flags shared by `drill` and `warmup`, and the run of a session with its summary. */
+import type { Context } from '../context.js';
+import { EXIT } from '../errors.js';
+import { runSession, summarize, type SessionPlan } from '../runner.js';
+import type { ScoresStore } from '../store/index.js';
+import type { Bank, Difficulty, ScoresFile } from '../types.js';
+import type { DrillUI } from '../ui/index.js';
+
+export interface SessionFlags {
+  count?: number;
+  due?: boolean;
+  weak?: boolean;
+  new?: boolean;
+  difficulty?: Difficulty;
+  tag?: string[];
+  timed?: number | true;
+  type?: boolean;
+  order: 'smart' | 'random' | 'file';
+  seed?: number;
+}
+
+export function timedOption(flags: SessionFlags): SessionPlan['timed'] {
+  if (flags.timed === undefined) return undefined;
+  return flags.timed === true ? 'question' : flags.timed;
+}
+
+export async function createUI(ctx: Context): Promise<DrillUI> {
+  const { createTerminalUI } = await import('../ui/index.js');
+  return createTerminalUI({ color: ctx.opts.color });
+}
+
+/** Runs the session, prints the summary, sets exit code 130 after Ctrl-C. */
+export async function runAndSummarize(
+  ctx: Context,
+  ui: DrillUI,
+  bank: Bank,
+  store: ScoresStore,
+  scores: ScoresFile,
+  plan: SessionPlan,
+): Promise<Awaited<ReturnType<typeof runSession>>> {
+  const outcome = await runSession(ctx, ui, bank, store, scores, plan);
+  ctx.out(summarize(ctx, bank, outcome));
+  if (outcome.interrupted) process.exitCode = EXIT.interrupted;
+  return outcome;
+}

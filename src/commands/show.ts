@@ -1,0 +1,31 @@
+/** `django-drill show <id>`: one question and its model answer, no prompts (works in a pipe). */
+import chalk from 'chalk';
+import type { Context } from '../context.js';
+import { findQuestion } from '../questions/bank.js';
+import { renderMarkdown } from '../render/markdown.js';
+import { loadBankWithWarnings } from './common.js';
+
+export async function showCommand(ctx: Context, id: string): Promise<void> {
+  const { bank } = await loadBankWithWarnings(ctx);
+  const q = findQuestion(bank, id);
+  if (ctx.opts.json) {
+    const { file: _file, ...rest } = q;
+    ctx.out(JSON.stringify({ version: 1, question: rest }, null, 2));
+    return;
+  }
+  const width = Math.min(ctx.columns, 100);
+  const md = (text: string) => renderMarkdown(text, { color: ctx.opts.color, width });
+  const meta = [q.topic, q.difficulty, q.type, ...(q.tags.length > 0 ? [q.tags.join(', ')] : [])].join(' · ');
+  const out: string[] = [chalk.bold(q.title), chalk.dim(`${q.id} · ${meta}`), '', await md(q.prompt || q.title)];
+  if (q.type === 'choice') {
+    out.push('');
+    q.choices.forEach((c, i) => {
+      const mark = c.correct ? chalk.green('✓') : ' ';
+      out.push(`  ${mark} ${String.fromCharCode(65 + i)}. ${c.text}${c.why ? chalk.dim(` — ${c.why}`) : ''}`);
+    });
+  }
+  if (q.answer) out.push('', chalk.bold.underline('Answer'), '', await md(q.answer));
+  if (q.keypoints.length > 0) out.push('', chalk.bold.underline('Key points'), ...q.keypoints.map((k) => `  • ${k}`));
+  if (q.followUps.length > 0) out.push('', chalk.bold.underline('Follow-ups'), ...q.followUps.map((f) => `  • ${f}`));
+  ctx.out(out.join('\n'));
+}

@@ -1,0 +1,95 @@
+/**
+ * `django-drill stats [topics...]`: mastery per topic, totals, streak, heatmap, weakest questions.
+ *
+ * `--json` prints one document, version 1. Its shape is public (scripts read it); add fields,
+ * never rename or remove them:
+ *
+ *   {
+ *     "version": 1,
+ *     "generatedAt": ISO timestamp,
+ *     "timeZone": IANA zone the days are counted in,
+ *     "topics": [{ "topic", "title", "mastery" 0..1, "seen", "total", "due",
+ *                  "accuracy30d" 0..1 or null (no answers in 30 days), "readiness" ready|shaky|weak }],
+ *     "totals": { "attempts", "sessions", "totalTimeMs", "streak": { "current", "best" } },
+ *     "heatmap": { "start", "end" (YYYY-MM-DD, local), "days": [{ "date", "count" }] × 84 },
+ *     "weakest": [{ "id", "topic", "title", "mastery", "lastScore" }] (up to 5)
+ *   }
+ */
+import type { Context } from '../context.js';
+import { resolveTopics } from '../questions/bank.js';
+import { terminalSafeJson } from '../render/sanitize.js';
+import { renderStats } from '../render/stats.js';
+import { computeStats, type Stats } from '../session/stats.js';
+import { loadBankWithWarnings } from './common.js';
+
+export const STATS_JSON_VERSION = 1;
+
+export interface StatsJson {
+  version: typeof STATS_JSON_VERSION;
+  generatedAt: string;
+  timeZone: string;
+  topics: {
+    topic: string;
+    title: string;
+    mastery: number;
+    seen: number;
+    total: number;
+    due: number;
+    accuracy30d: number | null;
+    readiness: string;
+  }[];
+  totals: { attempts: number; sessions: number; totalTimeMs: number; streak: { current: number; best: number } };
+  heatmap: { start: string; end: string; days: { date: string; count: number }[] };
+  weakest: { id: string; topic: string; title: string; mastery: number; lastScore: number }[];
+}
+
+// Four decimals: plenty for a fraction, and no 0.30000000000000004 noise in scripts' diffs.
+const round = (n: number): number => Math.round(n * 10_000) / 10_000;
+
+export function statsToJson(stats: Stats): StatsJson {
+  return {
+    version: STATS_JSON_VERSION,
+    generatedAt: stats.generatedAt,
+    timeZone: stats.timeZone,
+    topics: stats.topics.map((t) => ({
+      topic: t.topic.name,
+      title: t.topic.title,
+      mastery: round(t.mastery),
+      seen: t.seen,
+      total: t.total,
+      due: t.due,
+      accuracy30d: t.accuracy30d === null ? null : round(t.accuracy30d),
+      readiness: t.readiness,
+    })),
+    totals: {
+      attempts: stats.totals.attempts,
+      sessions: stats.totals.sessions,
+      totalTimeMs: Math.round(stats.totals.totalTimeMs),
+      streak: { ...stats.totals.streak },
+    },
+    heatmap: {
+      start: stats.heatmap.start,
+      end: stats.heatmap.end,
+      days: stats.heatmap.days.map((d) => ({ date: d.date, count: d.count })),
+    },
+    weakest: stats.weakest.map((q) => ({
+      id: q.id,
+      topic: q.topic,
+      title: q.title,
+      mastery: round(q.mastery),
+      lastScore: round(q.lastScore),
+    })),
+  };
+}
+
+export async function statsCommand(ctx: Context, topics: string[]): Promise<void> {
+  const { bank } = await loadBankWithWarnings(ctx);
+  const selected = resolveTopics(bank, topics);
+  const scores = await (await ctx.store()).read();
+  const stats = computeStats({ bank, scores, now: ctx.now(), topics: selected.map((t) => t.name) });
+  if (ctx.opts.json) {
+    ctx.out(terminalSafeJson(statsToJson(stats)));
+    return;
+  }
+  ctx.out(renderStats(stats, { color: ctx.opts.color, width: ctx.columns }));
+}

@@ -1,0 +1,66 @@
+/** `django-drill warmup`: a short mixed round before an interview, then readiness per topic. */
+import chalk from 'chalk';
+import type { Context } from '../context.js';
+import { questionsOf, resolveTopics } from '../questions/bank.js';
+import { bar, percent, readinessLabel, table } from '../render/format.js';
+import { filterQuestions, seededRandom, selectQuestions, selectWarmup } from '../session/engine.js';
+import { questionProgress, topicProgress, type TopicProgress } from '../session/progress.js';
+import type { Bank, ScoresFile, TopicInfo } from '../types.js';
+import { loadBankWithWarnings, requireTerminal } from './common.js';
+import { createUI, runAndSummarize, timedOption, type SessionFlags } from './session-options.js';
+
+export async function warmupCommand(ctx: Context, flags: SessionFlags & { topic?: string[] }): Promise<void> {
+  const { bank } = await loadBankWithWarnings(ctx);
+  const topics = resolveTopics(bank, flags.topic ?? []);
+  requireTerminal(ctx, 'warmup');
+  const store = await ctx.store();
+  const scores = await store.read();
+  const progress = questionProgress(bank, scores, ctx.now());
+  const count = flags.count ?? 5;
+  const pool = questionsOf(bank, topics);
+  const filters = { due: flags.due, new: flags.new, difficulty: flags.difficulty, tags: flags.tag };
+  const selected =
+    flags.order === 'smart' && !flags.weak
+      ? selectWarmup(filterQuestions(pool, progress, filters), progress, count)
+      : selectQuestions(pool, progress, { ...filters, count, weak: flags.weak, order: flags.order }, seededRandom(flags.seed ?? Date.now()));
+  if (selected.length === 0) {
+    ctx.out('Nothing to warm up with these filters.');
+    return;
+  }
+  const ui = await createUI(ctx);
+  ctx.out(chalk.bold(`Warmup: ${selected.length} question${selected.length === 1 ? '' : 's'}, due and weakest first.`));
+  const outcome = await runAndSummarize(ctx, ui, bank, store, scores, {
+    mode: 'warmup',
+    topics: topics.map((t) => t.name),
+    questions: selected,
+    limit: count,
+    timed: timedOption(flags),
+    type: flags.type === true,
+  });
+  ctx.out(readinessReport(ctx, bank, outcome.after, topics));
+}
+
+/** The readiness table and one line on what to review last. */
+export function readinessReport(ctx: Context, bank: Bank, scores: ScoresFile, topics: readonly TopicInfo[]): string {
+  const progress = questionProgress(bank, scores, ctx.now());
+  const names = new Set(topics.map((t) => t.name));
+  const rows: TopicProgress[] = topicProgress(bank, progress).filter((t) => names.has(t.topic.name));
+  const lines = ['', chalk.bold('Readiness')];
+  lines.push(
+    table(
+      rows.map((t) => [t.topic.name, bar(t.mastery, 12), percent(t.mastery), String(t.due), readinessLabel(t.readiness)]),
+      { head: ['topic', 'mastery', '', 'due', 'readiness'], align: ['left', 'left', 'right', 'right', 'left'], width: Math.min(ctx.columns, 80) },
+    ),
+  );
+  const weakest = [...rows].sort((a, b) => a.mastery - b.mastery || b.due - a.due)[0];
+  if (weakest) {
+    const question = [...progress.values()]
+      .filter((p) => p.question.topic === weakest.topic.name && p.attempts > 0)
+      .sort((a, b) => a.mastery - b.mastery || (a.lastScore ?? 0) - (b.lastScore ?? 0))[0];
+    const tip = question
+      ? `reread "${question.question.title}" (django-drill show ${question.question.id})`
+      : `drill it: django-drill drill ${weakest.topic.name}`;
+    lines.push(`${chalk.bold('Review last:')} ${weakest.topic.name} is your weakest topic (${percent(weakest.mastery)}) — ${tip}.`);
+  }
+  return lines.join('\n');
+}

@@ -1,0 +1,37 @@
+/**
+ * What every command gets: the global options, where output goes, the clock, and lazy access to
+ * the bank and the scores store. Built once in cli.ts.
+ */
+import type { LoadResult } from './questions/load.js';
+import type { ScoresStore } from './store/index.js';
+
+export interface GlobalOptions {
+  /** Bank roots: `--questions` / DJANGO_DRILL_QUESTIONS, or the built-in bank. */
+  questions: string[];
+  /** True when the roots are the built-in bank. */
+  builtInBank: boolean;
+  /** `--home` / DJANGO_DRILL_HOME / ~/.django-drill */
+  home: string;
+  json: boolean;
+  /** Colour decided once at start-up (TTY, NO_COLOR, FORCE_COLOR, --no-color). */
+  color: boolean;
+}
+
+export interface Context {
+  opts: GlobalOptions;
+  /** stdout: results only. */
+  out: (text: string) => void;
+  /** stderr: warnings, progress. */
+  err: (text: string) => void;
+  /** One-line warning on stderr. */
+  warn: (text: string) => void;
+  now: () => Date;
+  stdinIsTTY: boolean;
+  stdoutIsTTY: boolean;
+  /** Terminal width (80 when unknown). */
+  columns: number;
+  /** Loads the bank once; bad files become warnings (see LoadResult.problems). */
+  loadBank: () => Promise<LoadResult>;
+  /** The scores store for opts.home. */
+  store: () => Promise<ScoresStore>;
+}

@@ -1,0 +1,266 @@
+/**
+ * One question file → a Question, or the problems that stop it loading. Pure: text in, data out.
+ * Frontmatter is YAML only (gray-matter with every code-running engine disabled), because a
+ * question pack may come from anyone.
+ */
+import matter from 'gray-matter';
+import { sanitize } from '../render/sanitize.js';
+import { DIFFICULTIES, QUESTION_TYPES, type Choice, type Difficulty, type Question, type QuestionType, type TopicInfo } from '../types.js';
+
+export interface Problem {
+  file: string;
+  line: number;
+  message: string;
+}
+
+export const ID_PATTERN = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
+
+const refuse = (language: string) => () => {
+  throw new Error(`${language} frontmatter is not allowed`);
+};
+// Only YAML; gray-matter would otherwise eval() `---js` frontmatter.
+const MATTER_OPTIONS = {
+  language: 'yaml',
+  engines: {
+    javascript: refuse('javascript'),
+    js: refuse('js'),
+    coffee: refuse('coffee'),
+    coffeescript: refuse('coffeescript'),
+    cson: refuse('cson'),
+  },
+};
+
+/** Strips a BOM and normalises CRLF/CR line ends. */
+export function normalizeText(raw: string): string {
+  return raw.replace(/^\uFEFF/, '').replace(/\r\n?/g, '\n');
+}
+
+interface Frontmatter {
+  data: Record<string, unknown>;
+  body: string;
+  /** File line (1-based) where the body starts. */
+  bodyLine: number;
+  /** Line of each top-level frontmatter key. */
+  keyLines: Map<string, number>;
+}
+
+function splitFrontmatter(text: string, file: string, problems: Problem[]): Frontmatter | undefined {
+  const firstLine = text.slice(0, text.indexOf('\n') === -1 ? text.length : text.indexOf('\n'));
+  if (!firstLine.startsWith('---')) {
+    problems.push({ file, line: 1, message: 'missing YAML frontmatter (the file must start with a --- line)' });
+    return undefined;
+  }
+  const language = firstLine.slice(3).trim();
+  if (language !== '' && language.toLowerCase() !== 'yaml' && language.toLowerCase() !== 'yml') {
+    problems.push({ file, line: 1, message: `frontmatter language "${language}" is not allowed; only YAML is` });
+    return undefined;
+  }
+  const lines = text.split('\n');
+  const close = lines.findIndex((line, i) => i > 0 && /^---\s*$/.test(line));
+  if (close === -1) {
+    problems.push({ file, line: 1, message: 'frontmatter is not closed (no second --- line)' });
+    return undefined;
+  }
+  let parsed: { data: unknown };
+  try {
+    parsed = matter(text, MATTER_OPTIONS);
+  } catch (error) {
+    const mark = (error as { mark?: { line?: number } }).mark;
+    const line = typeof mark?.line === 'number' ? mark.line + 2 : 1;
+    const reason = ((error as { reason?: string }).reason ?? (error as Error).message).split('\n')[0];
+    problems.push({ file, line, message: `frontmatter does not parse: ${reason}` });
+    return undefined;
+  }
+  const data = parsed.data;
+  if (data === null || typeof data !== 'object' || Array.isArray(data)) {
+    problems.push({ file, line: 1, message: 'frontmatter must be a YAML mapping (key: value lines)' });
+    return undefined;
+  }
+  const keyLines = new Map<string, number>();
+  for (let i = 1; i < close; i++) {
+    const match = /^([A-Za-z_][\w-]*)\s*:/.exec(lines[i] ?? '');
+    if (match?.[1] && !keyLines.has(match[1])) keyLines.set(match[1], i + 1);
+  }
+  return { data: data as Record<string, unknown>, body: lines.slice(close + 1).join('\n'), bodyLine: close + 2, keyLines };
+}
+
+interface Sections {
+  prompt: string;
+  answer?: string;
+  answerLine?: number;
+  followUps: string[];
+}
+
+/** Splits the body at `## Answer` and `## Follow-ups` (outside code fences); checks fences close. */
+function splitBody(fm: Frontmatter, file: string, problems: Problem[]): Sections {
+  const lines = fm.body.split('\n');
+  const parts: Record<'prompt' | 'answer' | 'followUps', string[]> = { prompt: [], answer: [], followUps: [] };
+  let current: keyof typeof parts = 'prompt';
+  let answerLine: number | undefined;
+  let fence: { char: string; length: number; line: number } | undefined;
+  lines.forEach((line, i) => {
+    const fileLine = fm.bodyLine + i;
+    const fenceMatch = /^ {0,3}(`{3,}|~{3,})(.*)$/.exec(line);
+    if (fence) {
+      if (fenceMatch?.[1] && fenceMatch[1][0] === fence.char && fenceMatch[1].length >= fence.length && fenceMatch[2]?.trim() === '') {
+        fence = undefined;
+      }
+    } else if (fenceMatch?.[1] && !(fenceMatch[1][0] === '`' && fenceMatch[2]?.includes('`'))) {
+      fence = { char: fenceMatch[1][0] ?? '`', length: fenceMatch[1].length, line: fileLine };
+    } else if (/^##\s+answer\s*$/i.test(line)) {
+      current = 'answer';
+      answerLine = fileLine;
+      return;
+    } else if (/^##\s+follow[- ]?ups?\s*$/i.test(line)) {
+      current = 'followUps';
+      return;
+    }
+    parts[current].push(line);
+  });
+  if (fence) problems.push({ file, line: fence.line, message: 'code block is not closed (missing closing ```)' });
+  const followUps: string[] = [];
+  for (const line of parts.followUps) {
+    const item = /^\s*(?:[-*+]|\d+[.)])\s+(.*)$/.exec(line);
+    if (item?.[1]) followUps.push(item[1].trim());
+    else if (line.trim() && followUps.length > 0) followUps[followUps.length - 1] += ` ${line.trim()}`;
+  }
+  return {
+    prompt: parts.prompt.join('\n').trim(),
+    answer: answerLine === undefined ? undefined : parts.answer.join('\n').trim(),
+    answerLine,
+    followUps,
+  };
+}
+
+const isText = (value: unknown): value is string => typeof value === 'string' && value.trim() !== '';
+const clean = (value: string): string => sanitize(value).trim();
+
+/** YAML turns `1.0` or `2024-01-01` into numbers and dates; titles and ids want text. */
+function asText(value: unknown): string | undefined {
+  if (typeof value === 'number' || typeof value === 'boolean') return String(value);
+  if (value instanceof Date) return value.toISOString().slice(0, 10);
+  return isText(value) ? value : undefined;
+}
+
+export interface ParseResult {
+  question?: Question;
+  problems: Problem[];
+}
+
+/**
+ * @param file path used in problems and kept on the question
+ * @param folder the topic folder name the file sits in
+ */
+export function parseQuestion(raw: string, file: string, folder: string): ParseResult {
+  const problems: Problem[] = [];
+  const text = normalizeText(raw);
+  const fm = splitFrontmatter(text, file, problems);
+  if (!fm) return { problems };
+  const { data, keyLines } = fm;
+  const at = (key: string) => keyLines.get(key) ?? 1;
+  const fail = (key: string, message: string) => problems.push({ file, line: at(key), message });
+
+  const id = asText(data.id);
+  if (id === undefined) fail('id', 'missing required field "id"');
+  else if (!ID_PATTERN.test(id)) fail('id', `id "${clean(id)}" must be kebab-case (lowercase letters, digits and single dashes)`);
+
+  const title = asText(data.title);
+  if (title === undefined) fail('title', 'missing required field "title"');
+
+  if (data.topic !== undefined && asText(data.topic) !== folder) {
+    fail('topic', `topic "${clean(String(data.topic))}" does not match its folder "${folder}"`);
+  }
+
+  let difficulty: Difficulty = 'mid';
+  if (data.difficulty !== undefined) {
+    if ((DIFFICULTIES as readonly unknown[]).includes(data.difficulty)) difficulty = data.difficulty as Difficulty;
+    else fail('difficulty', `difficulty "${clean(String(data.difficulty))}" must be one of ${DIFFICULTIES.join(', ')}`);
+  }
+
+  let type: QuestionType = 'open';
+  if (data.type !== undefined) {
+    if ((QUESTION_TYPES as readonly unknown[]).includes(data.type)) type = data.type as QuestionType;
+    else fail('type', `type "${clean(String(data.type))}" must be one of ${QUESTION_TYPES.join(', ')}`);
+  }
+
+  let tags: string[] = [];
+  if (data.tags !== undefined && data.tags !== null) {
+    const list = Array.isArray(data.tags) ? data.tags : [data.tags];
+    const texts = list.map(asText);
+    if (texts.some((t) => t === undefined)) fail('tags', 'tags must be a list of words');
+    else tags = (texts as string[]).map(clean);
+  }
+
+  let time: number | undefined;
+  if (data.time !== undefined && data.time !== null) {
+    if (typeof data.time === 'number' && Number.isFinite(data.time) && data.time > 0) time = data.time;
+    else fail('time', 'time must be a positive number of seconds');
+  }
+
+  let keypoints: string[] = [];
+  let choices: Choice[] = [];
+  if (type === 'open') {
+    if (!Array.isArray(data.keypoints) || data.keypoints.length === 0) {
+      fail('keypoints', 'an open question needs "keypoints": a list of the points a good answer covers');
+    } else if (!data.keypoints.every((k) => asText(k) !== undefined)) {
+      fail('keypoints', 'every key point must be non-empty text');
+    } else {
+      keypoints = data.keypoints.map((k) => clean(asText(k) as string));
+    }
+  } else {
+    const raw = data.choices;
+    if (!Array.isArray(raw) || raw.length < 2 || raw.length > 6) {
+      fail('choices', 'a choice question needs 2–6 "choices"');
+    } else if (!raw.every((c) => c && typeof c === 'object' && asText((c as Choice).text) !== undefined)) {
+      fail('choices', 'every choice needs a non-empty "text"');
+    } else {
+      choices = raw.map((c: Record<string, unknown>) => {
+        const choice: Choice = { text: clean(asText(c.text) as string), correct: c.correct === true };
+        const why = asText(c.why);
+        if (why !== undefined) choice.why = clean(why);
+        return choice;
+      });
+      const correct = choices.filter((c) => c.correct).length;
+      if (correct !== 1) fail('choices', `a choice question needs exactly one correct choice (found ${correct})`);
+    }
+  }
+
+  const sections = splitBody(fm, file, problems);
+  if (type === 'open' && !sections.answer) {
+    if (sections.answerLine === undefined) problems.push({ file, line: 1, message: 'missing "## Answer" section' });
+    else problems.push({ file, line: sections.answerLine, message: '"## Answer" section is empty' });
+  }
+
+  if (problems.length > 0 || id === undefined || title === undefined) return { problems };
+  const question: Question = {
+    id,
+    topic: folder,
+    title: clean(title),
+    difficulty,
+    tags,
+    type,
+    keypoints,
+    choices,
+    prompt: sanitize(sections.prompt),
+    answer: sanitize(sections.answer ?? ''),
+    followUps: sections.followUps.map(clean),
+    file,
+  };
+  if (time !== undefined) question.time = time;
+  return { question, problems };
+}
+
+/** `_topic.md`: title, description, optional order. Bad or missing fields fall back to defaults. */
+export function parseTopicInfo(raw: string | undefined, folder: string, file = '_topic.md'): { info: TopicInfo; problems: Problem[] } {
+  const info: TopicInfo = { name: folder, title: folder, description: '', order: Number.MAX_SAFE_INTEGER };
+  const problems: Problem[] = [];
+  if (raw === undefined) return { info, problems };
+  const fm = splitFrontmatter(normalizeText(raw), file, problems);
+  if (!fm) return { info, problems };
+  const title = asText(fm.data.title);
+  const description = asText(fm.data.description);
+  if (title) info.title = clean(title);
+  if (description) info.description = clean(description);
+  if (typeof fm.data.order === 'number' && Number.isFinite(fm.data.order)) info.order = fm.data.order;
+  return { info, problems };
+}

@@ -1,0 +1,258 @@
+/**
+ * Small terminal formatting helpers shared by the commands: widths, bars, percentages, tables,
+ * readiness labels, relative dates, durations.
+ *
+ * Colour: the CLI sets `chalk.level` once at start-up. Helpers that style take an optional
+ * `color` flag; left out, they follow `chalk.level`. `color: false` guarantees no ANSI at all,
+ * whatever the level (tests and `--no-color` screens depend on that).
+ */
+import chalk, { Chalk, type ChalkInstance } from 'chalk';
+import Table from 'cli-table3';
+import type { Readiness } from '../srs/index.js';
+
+const plainChalk = new Chalk({ level: 0 });
+
+/** The chalk to style with: level 0 when `color` is false, else the CLI-configured default. */
+export function painter(color?: boolean): ChalkInstance {
+  if (color === false) return plainChalk;
+  return chalk;
+}
+
+function colorOn(color?: boolean): boolean {
+  return color ?? chalk.level > 0;
+}
+
+// SGR and other CSI sequences, plus OSC (hyperlinks) — what our own styling may contain.
+const ANSI = /\x1b\[[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)/g;
+
+export function stripAnsi(text: string): string {
+  return text.replace(ANSI, '');
+}
+
+const ZERO_WIDTH = /^[\p{Mn}\p{Me}\p{Cf}\u200b\ufe00-\ufe0f]$/u;
+const WIDE = /^[\p{Emoji_Presentation}\u1100-\u115f\u2e80-\u303e\u3041-\u33ff\u3400-\u4dbf\u4e00-\u9fff\ua000-\ua4cf\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60\uffe0-\uffe6\u{20000}-\u{3fffd}]$/u;
+
+function charWidth(ch: string): number {
+  const code = ch.codePointAt(0) ?? 0;
+  if (code < 0x7f) return code >= 0x20 ? 1 : 0;
+  if (ZERO_WIDTH.test(ch)) return 0;
+  return WIDE.test(ch) ? 2 : 1;
+}
+
+/** Columns `text` takes in a terminal: ANSI codes count 0, CJK and emoji 2. Single line. */
+export function visibleWidth(text: string): number {
+  const plain = stripAnsi(text);
+  let width = 0;
+  for (let i = 0; i < plain.length; i++) {
+    const code = plain.charCodeAt(i);
+    // Fast path: the bulk of our text is ASCII.
+    if (code >= 0x20 && code < 0x7f) {
+      width += 1;
+      continue;
+    }
+    const ch = String.fromCodePoint(plain.codePointAt(i) ?? code);
+    if (ch.length === 2) i += 1;
+    width += charWidth(ch);
+  }
+  return width;
+}
+
+/** Pads with spaces to `width` visible columns (no-op when already wider). */
+export function padEnd(text: string, width: number): string {
+  return text + ' '.repeat(Math.max(0, width - visibleWidth(text)));
+}
+
+export function padStart(text: string, width: number): string {
+  return ' '.repeat(Math.max(0, width - visibleWidth(text))) + text;
+}
+
+/** Cuts plain (unstyled) text to at most `width` columns, ending in `…` when cut. */
+export function truncate(text: string, width: number): string {
+  if (visibleWidth(text) <= width) return text;
+  if (width <= 0) return '';
+  let out = '';
+  let used = 0;
+  for (const ch of text) {
+    const w = charWidth(ch);
+    if (used + w > width - 1) break;
+    out += ch;
+    used += w;
+  }
+  return `${out}…`;
+}
+
+function clamp01(n: number): number {
+  if (!Number.isFinite(n)) return 0;
+  return Math.min(1, Math.max(0, n));
+}
+
+/**
+ * 0..1 → "42%". Never rounds a non-zero value to 0% or an imperfect one to 100%: "100%" on a
+ * topic that is not fully mastered would be a lie the candidate acts on.
+ */
+export function percent(n: number): string {
+  const value = clamp01(n);
+  let rounded = Math.round(value * 100);
+  if (rounded === 100 && value < 1) rounded = 99;
+  if (rounded === 0 && value > 0) rounded = 1;
+  return `${rounded}%`;
+}
+
+export interface BarOptions {
+  /** Append the percentage, right-aligned to 4 columns. Default false (tables give it a column). */
+  percent?: boolean;
+  color?: boolean;
+}
+
+/**
+ * A horizontal bar of exactly `width` cells, `█` filled and `░` empty (then the percent, if asked).
+ * Filled cells are green/yellow/red by the same thresholds as readiness, so the colour agrees
+ * with the label; without colour the shapes alone carry the value.
+ */
+export function bar(fraction: number, width: number, options: BarOptions = {}): string {
+  const value = clamp01(fraction);
+  const cells = Math.max(1, Math.floor(width));
+  const filled = Math.round(value * cells);
+  const c = painter(options.color);
+  const tone = value >= 0.85 ? c.green : value >= 0.5 ? c.yellow : c.red;
+  const body = tone('█'.repeat(filled)) + c.dim('░'.repeat(cells - filled));
+  return options.percent ? `${body} ${padStart(percent(value), 4)}` : body;
+}
+
+export function readinessLabel(r: Readiness, color?: boolean): string {
+  const c = painter(color);
+  switch (r) {
+    case 'ready':
+      return c.green(r);
+    case 'shaky':
+      return c.yellow(r);
+    case 'weak':
+      return c.red(r);
+  }
+}
+
+const MINUTE = 60_000;
+const HOUR = 60 * MINUTE;
+const DAY = 24 * HOUR;
+
+function span(ms: number): string {
+  if (ms < HOUR) return `${Math.max(1, Math.floor(ms / MINUTE))}m`;
+  if (ms < DAY) return `${Math.floor(ms / HOUR)}h`;
+  const days = Math.floor(ms / DAY);
+  if (days < 60) return `${days}d`;
+  if (days < 730) return `${Math.floor(days / 30)}mo`;
+  return `${Math.floor(days / 365)}y`;
+}
+
+/** "now", "in 3d", "2d ago" (m, h, d, mo, y). "-" for a missing or unreadable date. */
+export function relativeDue(iso: string | undefined, now: Date): string {
+  if (!iso) return '-';
+  const at = Date.parse(iso);
+  if (Number.isNaN(at)) return '-';
+  const diff = at - now.getTime();
+  if (Math.abs(diff) < MINUTE) return 'now';
+  return diff > 0 ? `in ${span(diff)}` : `${span(-diff)} ago`;
+}
+
+/** 5_025_000 → "1h 23m"; under an hour "12m", under a minute "45s". */
+export function duration(ms: number): string {
+  const total = Math.max(0, Math.round(Number.isFinite(ms) ? ms : 0) / 1000);
+  if (total < 60) return `${Math.floor(total)}s`;
+  const minutes = Math.floor(total / 60);
+  if (minutes < 60) return `${minutes}m`;
+  const hours = Math.floor(minutes / 60);
+  return `${hours}h ${minutes % 60}m`;
+}
+
+/** 12345 → "12,345": locale-independent so screenshots and tests agree. */
+export function count(n: number): string {
+  return String(Math.trunc(n)).replace(/\B(?=(\d{3})+(?!\d))/g, ',');
+}
+
+export type Align = 'left' | 'right' | 'center';
+
+export interface TableOptions {
+  head?: string[];
+  align?: Align[];
+  /** Total width the table must fit in. Default 80. */
+  width?: number;
+  /** Spaces between columns. Default 2. */
+  gap?: number;
+  /** What to do with cells too wide once columns shrink: wrap (default) or cut with `…`. */
+  overflow?: 'wrap' | 'truncate';
+  color?: boolean;
+}
+
+const NO_BORDERS = {
+  top: '',
+  'top-mid': '',
+  'top-left': '',
+  'top-right': '',
+  bottom: '',
+  'bottom-mid': '',
+  'bottom-left': '',
+  'bottom-right': '',
+  left: '',
+  'left-mid': '',
+  mid: '',
+  'mid-mid': '',
+  right: '',
+  'right-mid': '',
+  middle: '',
+};
+
+/**
+ * Columns without borders, header in bold, ANSI-aware, fitted into `width`: when the natural
+ * widths do not fit, the widest columns give up space first.
+ */
+export function table(rows: string[][], options: TableOptions = {}): string {
+  const gap = options.gap ?? 2;
+  const limit = Math.max(10, options.width ?? 80);
+  const c = painter(options.color);
+  const head = options.head?.map((h) => (colorOn(options.color) ? c.bold(h) : h));
+  const all = head ? [head, ...rows] : rows;
+  const columns = Math.max(0, ...all.map((r) => r.length));
+  if (columns === 0) return '';
+
+  const natural: number[] = [];
+  for (let col = 0; col < columns; col++) {
+    let widest = 0;
+    for (const row of all) widest = Math.max(widest, ...(row[col] ?? '').split('\n').map(visibleWidth));
+    natural.push(widest);
+  }
+  const widths = fitWidths(natural, limit - gap * (columns - 1));
+
+  const table = new Table({
+    chars: { ...NO_BORDERS, middle: ' '.repeat(gap) },
+    // cli-table3 colours through @colors/colors with its own TTY detection: keep it out.
+    style: { head: [], border: [], 'padding-left': 0, 'padding-right': 0 },
+    colWidths: widths,
+    colAligns: Array.from({ length: columns }, (_, i) => options.align?.[i] ?? 'left'),
+    wordWrap: options.overflow !== 'truncate',
+    wrapOnWordBoundary: true,
+    ...(head ? { head } : {}),
+  });
+  for (const row of rows) table.push(Array.from({ length: columns }, (_, i) => row[i] ?? ''));
+  return table
+    .toString()
+    .split('\n')
+    .map((line) => line.replace(/ +$/, ''))
+    .join('\n');
+}
+
+/** Shrinks the widest columns, one column at a time, until the sum fits `budget`. */
+function fitWidths(natural: number[], budget: number): number[] {
+  const widths = natural.map((w) => Math.max(1, w));
+  let total = widths.reduce((a, b) => a + b, 0);
+  const floor = 4;
+  while (total > budget) {
+    let widest = -1;
+    for (let i = 0; i < widths.length; i++) {
+      if ((widths[i] ?? 0) > floor && (widest < 0 || (widths[i] ?? 0) > (widths[widest] ?? 0))) widest = i;
+    }
+    if (widest < 0) break;
+    widths[widest] = (widths[widest] ?? 0) - 1;
+    total -= 1;
+  }
+  return widths;
+}

@@ -1,0 +1,277 @@
+/**
+ * The drill engine: which questions, in which order, how an answer is graded, when a question is
+ * asked again. Plain functions over plain data; the clock and the random source are passed in.
+ */
+import { ratingFor } from '../srs/index.js';
+import { DIFFICULTIES, type Difficulty, type Question, type Rating } from '../types.js';
+import type { QuestionProgress } from './progress.js';
+
+export const ORDERS = ['smart', 'random', 'file'] as const;
+export type Order = (typeof ORDERS)[number];
+
+export interface Selection {
+  count: number;
+  /** Only due questions. */
+  due?: boolean;
+  /** Lowest mastery first. */
+  weak?: boolean;
+  /** Only questions never answered. */
+  new?: boolean;
+  difficulty?: Difficulty;
+  /** A question matches when it has any of these tags. */
+  tags?: readonly string[];
+  order: Order;
+}
+
+/** mulberry32: small, fast, good enough for shuffling; the same seed gives the same order. */
+export function seededRandom(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+export function shuffle<T>(items: readonly T[], random: () => number): T[] {
+  const result = [...items];
+  for (let i = result.length - 1; i > 0; i--) {
+    const j = Math.floor(random() * (i + 1));
+    [result[i], result[j]] = [result[j] as T, result[i] as T];
+  }
+  return result;
+}
+
+const difficultyRank = (q: Question) => DIFFICULTIES.indexOf(q.difficulty);
+const dueTime = (p: QuestionProgress | undefined) => (p?.dueAt ? Date.parse(p.dueAt) : Number.POSITIVE_INFINITY);
+
+/** Stable sort that keeps the bank order for ties. */
+function sortBy<T>(items: readonly T[], compare: (a: T, b: T) => number): T[] {
+  return items
+    .map((item, index) => ({ item, index }))
+    .sort((a, b) => compare(a.item, b.item) || a.index - b.index)
+    .map((x) => x.item);
+}
+
+/** Seen questions, weakest first: lowest mastery, then lowest last score. */
+function weakestFirst(seen: readonly Question[], progress: Map<string, QuestionProgress>): Question[] {
+  return sortBy(seen, (a, b) => {
+    const pa = progress.get(a.id);
+    const pb = progress.get(b.id);
+    return (pa?.mastery ?? 0) - (pb?.mastery ?? 0) || (pa?.lastScore ?? 0) - (pb?.lastScore ?? 0);
+  });
+}
+
+/**
+ * Smart order: due (most overdue first), then new by difficulty (junior → senior), then the
+ * rest by lowest retrievability.
+ */
+export function smartOrder(questions: readonly Question[], progress: Map<string, QuestionProgress>): Question[] {
+  const due: Question[] = [];
+  const fresh: Question[] = [];
+  const rest: Question[] = [];
+  for (const q of questions) {
+    const p = progress.get(q.id);
+    if (p?.due) due.push(q);
+    else if (!p || p.attempts === 0) fresh.push(q);
+    else rest.push(q);
+  }
+  return [
+    ...sortBy(due, (a, b) => dueTime(progress.get(a.id)) - dueTime(progress.get(b.id))),
+    ...sortBy(fresh, (a, b) => difficultyRank(a) - difficultyRank(b)),
+    ...weakestFirst(rest, progress),
+  ];
+}
+
+/** Weak order: seen questions by lowest mastery, then the unseen ones by difficulty. */
+export function weakOrder(questions: readonly Question[], progress: Map<string, QuestionProgress>): Question[] {
+  const seen = questions.filter((q) => (progress.get(q.id)?.attempts ?? 0) > 0);
+  const unseen = questions.filter((q) => (progress.get(q.id)?.attempts ?? 0) === 0);
+  return [...weakestFirst(seen, progress), ...sortBy(unseen, (a, b) => difficultyRank(a) - difficultyRank(b))];
+}
+
+export function filterQuestions(
+  questions: readonly Question[],
+  progress: Map<string, QuestionProgress>,
+  selection: Omit<Selection, 'count' | 'order'>,
+): Question[] {
+  const tags = selection.tags?.map((t) => t.toLowerCase());
+  return questions.filter((q) => {
+    const p = progress.get(q.id);
+    if (selection.due && !p?.due) return false;
+    if (selection.new && (p?.attempts ?? 0) > 0) return false;
+    if (selection.difficulty && q.difficulty !== selection.difficulty) return false;
+    if (tags && tags.length > 0 && !q.tags.some((t) => tags.includes(t.toLowerCase()))) return false;
+    return true;
+  });
+}
+
+/** The questions of a drill session, in the order they will be asked. */
+export function selectQuestions(
+  questions: readonly Question[],
+  progress: Map<string, QuestionProgress>,
+  selection: Selection,
+  random: () => number,
+): Question[] {
+  const pool = filterQuestions(questions, progress, selection);
+  let ordered: Question[];
+  if (selection.weak) ordered = weakOrder(pool, progress);
+  else if (selection.order === 'random') ordered = shuffle(pool, random);
+  else if (selection.order === 'file') ordered = pool;
+  else ordered = smartOrder(pool, progress);
+  return ordered.slice(0, Math.max(0, selection.count));
+}
+
+/**
+ * Warmup: due first (most overdue), then the weakest seen, then unseen questions taking turns
+ * across topics so a short round stays mixed.
+ */
+export function selectWarmup(
+  questions: readonly Question[],
+  progress: Map<string, QuestionProgress>,
+  count: number,
+): Question[] {
+  const due = sortBy(
+    questions.filter((q) => progress.get(q.id)?.due),
+    (a, b) => dueTime(progress.get(a.id)) - dueTime(progress.get(b.id)),
+  );
+  const seen = weakestFirst(
+    questions.filter((q) => !progress.get(q.id)?.due && (progress.get(q.id)?.attempts ?? 0) > 0),
+    progress,
+  );
+  const unseen = sortBy(
+    questions.filter((q) => (progress.get(q.id)?.attempts ?? 0) === 0),
+    (a, b) => difficultyRank(a) - difficultyRank(b),
+  );
+  return [...due, ...seen, ...roundRobinByTopic(unseen)].slice(0, Math.max(0, count));
+}
+
+function roundRobinByTopic(questions: readonly Question[]): Question[] {
+  const byTopic = new Map<string, Question[]>();
+  for (const q of questions) {
+    const list = byTopic.get(q.topic);
+    if (list) list.push(q);
+    else byTopic.set(q.topic, [q]);
+  }
+  const lists = [...byTopic.values()];
+  const result: Question[] = [];
+  for (let i = 0; result.length < questions.length; i++) {
+    for (const list of lists) {
+      const q = list[i];
+      if (q) result.push(q);
+    }
+  }
+  return result;
+}
+
+export interface Grade {
+  score: number;
+  rating: Rating;
+  keypointsHit: number[];
+}
+
+const round2 = (n: number) => Math.round(n * 100) / 100;
+
+/** Open question: score = covered / total key points, rounded to 2 places, then the rating rule. */
+export function gradeOpen(question: Question, covered: readonly number[], overtime = false): Grade {
+  const total = question.keypoints.length;
+  const hit = [...new Set(covered)].filter((i) => Number.isInteger(i) && i >= 0 && i < total).sort((a, b) => a - b);
+  const score = total === 0 ? 0 : round2(hit.length / total);
+  return { score, rating: ratingFor(score, overtime), keypointsHit: hit };
+}
+
+/** Choice question: correct → good, wrong → again. */
+export function gradeChoice(question: Question, picked: number): Grade {
+  const correct = question.choices[picked]?.correct === true;
+  return { score: correct ? 1 : 0, rating: correct ? 'good' : 'again', keypointsHit: [picked] };
+}
+
+const STOP_WORDS = new Set(
+  'a an and are as at be by can do does for from has have in is it its it’s of on or that the their then there these this to use used uses using via was when which with without you your not no into than only one two'.split(' '),
+);
+
+/** Lowercased word stems of a text, without stop words and very short words. */
+export function words(text: string): Set<string> {
+  const result = new Set<string>();
+  for (const raw of text.toLowerCase().split(/[^a-z0-9_]+/)) {
+    if (raw.length < 3 || STOP_WORDS.has(raw)) continue;
+    result.add(raw.length > 4 ? raw.replace(/(?:ing|ed|es|s)$/, '') : raw);
+  }
+  return result;
+}
+
+/**
+ * Key points a typed answer mentions: at least half of a key point's distinctive words (and at
+ * least one) appear in the answer.
+ */
+export function preTick(keypoints: readonly string[], typed: string): number[] {
+  const answer = words(typed);
+  if (answer.size === 0) return [];
+  const ticked: number[] = [];
+  keypoints.forEach((point, index) => {
+    const pointWords = [...words(point)];
+    if (pointWords.length === 0) return;
+    const found = pointWords.filter((w) => answer.has(w)).length;
+    if (found >= Math.max(1, Math.ceil(pointWords.length / 2))) ticked.push(index);
+  });
+  return ticked;
+}
+
+/**
+ * The queue of one session. Questions are asked once; a question rated `again` is asked once
+ * more at the end when the session still has room (asked + waiting < limit).
+ */
+export class SessionQueue {
+  private readonly queue: Question[];
+  private readonly reasked = new Set<string>();
+  private presented = 0;
+
+  constructor(
+    questions: readonly Question[],
+    private readonly limit: number,
+  ) {
+    this.queue = [...questions];
+  }
+
+  next(): Question | undefined {
+    const q = this.queue.shift();
+    if (q) this.presented += 1;
+    return q;
+  }
+
+  /** Number of questions presented so far, re-asks included. */
+  get asked(): number {
+    return this.presented;
+  }
+
+  /** Questions still waiting. */
+  get remaining(): number {
+    return this.queue.length;
+  }
+
+  /** Position and total for the header, e.g. [2/10]. */
+  get total(): number {
+    return this.presented + this.queue.length;
+  }
+
+  isReask(question: Question): boolean {
+    return this.reasked.has(question.id);
+  }
+
+  /** Removes a queued re-ask (the user chose to skip it). */
+  drop(question: Question): void {
+    const index = this.queue.lastIndexOf(question);
+    if (index !== -1) this.queue.splice(index, 1);
+  }
+
+  /** Call after grading; queues one re-ask of an `again` answer if there is room. */
+  graded(question: Question, rating: Rating): boolean {
+    if (rating !== 'again' || this.reasked.has(question.id)) return false;
+    if (this.presented + this.queue.length >= this.limit) return false;
+    this.reasked.add(question.id);
+    this.queue.push(question);
+    return true;
+  }
+}

@@ -1,0 +1,81 @@
+/**
+ * Progress derived from the bank and the history: per question and per topic. Pure: the clock
+ * is passed in. Used by list, the picker, warmup and stats.
+ */
+import { isDue, mastery, readiness, type Readiness } from '../srs/index.js';
+import type { Attempt, Bank, Question, ScoresFile, TopicInfo } from '../types.js';
+
+export interface QuestionProgress {
+  question: Question;
+  /** Retrievability now, 0 if never seen. */
+  mastery: number;
+  due: boolean;
+  /** ISO date the card is due, undefined if never seen. */
+  dueAt?: string;
+  attempts: number;
+  lastScore?: number;
+  lastAt?: string;
+}
+
+export interface TopicProgress {
+  topic: TopicInfo;
+  total: number;
+  seen: number;
+  due: number;
+  /** Mean mastery over the topic's questions (unseen count as 0). */
+  mastery: number;
+  readiness: Readiness;
+}
+
+/** Last attempt and count per question id, in one pass over the history. */
+export function lastAttempts(attempts: readonly Attempt[]): Map<string, { last: Attempt; count: number }> {
+  const map = new Map<string, { last: Attempt; count: number }>();
+  for (const attempt of attempts) {
+    const entry = map.get(attempt.questionId);
+    if (!entry) map.set(attempt.questionId, { last: attempt, count: 1 });
+    else {
+      entry.count += 1;
+      if (attempt.at >= entry.last.at) entry.last = attempt;
+    }
+  }
+  return map;
+}
+
+export function questionProgress(bank: Bank, scores: ScoresFile, now: Date): Map<string, QuestionProgress> {
+  const history = lastAttempts(scores.attempts);
+  const result = new Map<string, QuestionProgress>();
+  for (const question of bank.questions) {
+    const card = scores.cards[question.id];
+    const seen = history.get(question.id);
+    result.set(question.id, {
+      question,
+      mastery: mastery(card, now),
+      due: isDue(card, now),
+      dueAt: card?.due,
+      attempts: seen?.count ?? 0,
+      lastScore: seen?.last.score,
+      lastAt: seen?.last.at,
+    });
+  }
+  return result;
+}
+
+export function topicProgress(bank: Bank, progress: Map<string, QuestionProgress>): TopicProgress[] {
+  return bank.topics.map((topic) => {
+    let total = 0;
+    let seen = 0;
+    let due = 0;
+    let sum = 0;
+    for (const question of bank.questions) {
+      if (question.topic !== topic.name) continue;
+      const p = progress.get(question.id);
+      total += 1;
+      if (!p) continue;
+      if (p.attempts > 0) seen += 1;
+      if (p.due) due += 1;
+      sum += p.mastery;
+    }
+    const m = total === 0 ? 0 : sum / total;
+    return { topic, total, seen, due, mastery: m, readiness: readiness(m, due) };
+  });
+}

@@ -1,0 +1,264 @@
+/**
+ * Numbers behind `django-drill stats`: per-topic mastery and accuracy, totals, streaks, a 12-week
+ * activity heatmap and the weakest questions. Pure: clock and time zone come in, nothing is read
+ * or written.
+ *
+ * Days are local calendar days in `timeZone` (a streak is about the candidate's days, not UTC's).
+ * The history can be long (every answer ever), so attempts are walked once and the expensive part
+ * — turning an instant into a local day — is cached per UTC hour.
+ */
+import type { Readiness } from '../srs/index.js';
+import type { Bank, ScoresFile, TopicInfo } from '../types.js';
+import { questionProgress, topicProgress } from './progress.js';
+
+export const HEATMAP_DAYS = 84;
+const ACCURACY_WINDOW_DAYS = 30;
+const WEAKEST_COUNT = 5;
+const DAY_MS = 86_400_000;
+const HOUR_MS = 3_600_000;
+
+export interface TopicStats {
+  topic: TopicInfo;
+  /** Mean retrievability over the topic's questions (unseen count as 0), 0..1. */
+  mastery: number;
+  seen: number;
+  total: number;
+  /** Questions due now. */
+  due: number;
+  /** Mean score of the topic's attempts in the last 30 days; null when there were none. */
+  accuracy30d: number | null;
+  attempts30d: number;
+  readiness: Readiness;
+}
+
+export interface DayCount {
+  /** Local calendar day, YYYY-MM-DD. */
+  date: string;
+  count: number;
+}
+
+export interface Heatmap {
+  /** First day (today − 83), YYYY-MM-DD. */
+  start: string;
+  /** Today, YYYY-MM-DD. */
+  end: string;
+  /** 84 days, oldest first. */
+  days: DayCount[];
+  /** Weekday of `start`, 0 = Monday … 6 = Sunday (to lay the days out in Mon..Sun rows). */
+  startWeekday: number;
+  /** Largest count of a single day (0 when the window is empty). */
+  max: number;
+}
+
+export interface WeakQuestion {
+  id: string;
+  topic: string;
+  title: string;
+  mastery: number;
+  lastScore: number;
+  lastAt: string;
+}
+
+export interface Stats {
+  generatedAt: string;
+  timeZone: string;
+  topics: TopicStats[];
+  totals: {
+    attempts: number;
+    /** Distinct sessions with at least one answer in the selected topics. */
+    sessions: number;
+    totalTimeMs: number;
+    /** Local days with at least one answer. */
+    activeDays: number;
+    streak: { current: number; best: number };
+  };
+  heatmap: Heatmap;
+  weakest: WeakQuestion[];
+}
+
+export interface StatsInput {
+  bank: Bank;
+  scores: ScoresFile;
+  now: Date;
+  /** IANA zone for calendar days; default the machine's. */
+  timeZone?: string;
+  /** Topic names to report on (in this order); default every topic of the bank. */
+  topics?: readonly string[];
+}
+
+export function localTimeZone(): string {
+  return Intl.DateTimeFormat().resolvedOptions().timeZone;
+}
+
+/** Day number (days since 1970-01-01) → "YYYY-MM-DD". */
+export function dayKey(day: number): string {
+  return new Date(day * DAY_MS).toISOString().slice(0, 10);
+}
+
+/** 0 = Monday … 6 = Sunday. Day 0 (1970-01-01) was a Thursday. */
+export function weekday(day: number): number {
+  return (((day + 3) % 7) + 7) % 7;
+}
+
+/**
+ * Instant (ms) → local day number in `timeZone`. One Intl formatter for the whole run; the UTC
+ * offset is looked up once per UTC hour, and exactly (per instant) only in an hour where the
+ * offset changes, since a DST switch can fall inside an hour (at :30 or :45 in some zones).
+ */
+export function localDayCounter(timeZone: string): (ms: number) => number {
+  const format = new Intl.DateTimeFormat('en-US', {
+    timeZone,
+    hourCycle: 'h23',
+    year: 'numeric',
+    month: 'numeric',
+    day: 'numeric',
+    hour: 'numeric',
+    minute: 'numeric',
+    second: 'numeric',
+  });
+  const offsetAt = (ms: number): number => {
+    const parts: Record<string, number> = {};
+    for (const part of format.formatToParts(new Date(ms))) {
+      if (part.type !== 'literal') parts[part.type] = Number(part.value);
+    }
+    const wall = Date.UTC(
+      parts.year ?? 1970,
+      (parts.month ?? 1) - 1,
+      parts.day ?? 1,
+      parts.hour ?? 0,
+      parts.minute ?? 0,
+      parts.second ?? 0,
+    );
+    return wall - Math.floor(ms / 1000) * 1000;
+  };
+  // hour index → offset for the whole hour, or null when it changes within that hour.
+  const hours = new Map<number, number | null>();
+  return (ms: number): number => {
+    const hour = Math.floor(ms / HOUR_MS);
+    let offset = hours.get(hour);
+    if (offset === undefined) {
+      const first = offsetAt(hour * HOUR_MS);
+      const last = offsetAt((hour + 1) * HOUR_MS - 1000);
+      offset = first === last ? first : null;
+      hours.set(hour, offset);
+    }
+    return Math.floor((ms + (offset ?? offsetAt(ms))) / DAY_MS);
+  };
+}
+
+/** Longest run of consecutive days, and the run ending on `today` or yesterday (else 0). */
+export function streaks(activeDays: Iterable<number>, today: number): { current: number; best: number } {
+  const days = [...new Set(activeDays)].sort((a, b) => a - b);
+  let best = 0;
+  let run = 0;
+  let previous = Number.NaN;
+  let current = 0;
+  for (const day of days) {
+    run = day === previous + 1 ? run + 1 : 1;
+    previous = day;
+    best = Math.max(best, run);
+    // Answers stamped after today (another machine's clock) do not break today's streak.
+    if (day <= today) current = day >= today - 1 ? run : 0;
+  }
+  return { current, best };
+}
+
+export function computeStats(input: StatsInput): Stats {
+  const { bank, scores, now } = input;
+  const timeZone = input.timeZone ?? localTimeZone();
+  const nowMs = now.getTime();
+  const toDay = localDayCounter(timeZone);
+  const today = toDay(nowMs);
+  const heatStart = today - (HEATMAP_DAYS - 1);
+  const accuracyFrom = nowMs - ACCURACY_WINDOW_DAYS * DAY_MS;
+
+  const wanted = input.topics ? [...input.topics] : bank.topics.map((t) => t.name);
+  const selected = new Set(wanted);
+  // The bank's topic wins over the one recorded on the attempt: questions can move folders.
+  const topicOf = new Map(bank.questions.map((q) => [q.id, q.topic]));
+
+  const accuracy = new Map<string, { sum: number; n: number }>();
+  const activity = new Map<number, number>();
+  const sessions = new Set<string>();
+  let attempts = 0;
+  let totalTimeMs = 0;
+
+  for (const attempt of scores.attempts) {
+    const topic = topicOf.get(attempt.questionId) ?? attempt.topic;
+    if (!selected.has(topic)) continue;
+    attempts += 1;
+    sessions.add(attempt.sessionId);
+    if (Number.isFinite(attempt.durationMs) && attempt.durationMs > 0) totalTimeMs += attempt.durationMs;
+    const at = Date.parse(attempt.at);
+    if (Number.isNaN(at)) continue;
+    const day = toDay(at);
+    activity.set(day, (activity.get(day) ?? 0) + 1);
+    if (at >= accuracyFrom && at <= nowMs) {
+      const entry = accuracy.get(topic) ?? { sum: 0, n: 0 };
+      entry.sum += Number.isFinite(attempt.score) ? attempt.score : 0;
+      entry.n += 1;
+      accuracy.set(topic, entry);
+    }
+  }
+
+  const progress = questionProgress(bank, scores, now);
+  const byName = new Map(topicProgress(bank, progress).map((t) => [t.topic.name, t]));
+  const topics: TopicStats[] = [];
+  for (const name of wanted) {
+    const t = byName.get(name);
+    if (!t) continue;
+    const acc = accuracy.get(name);
+    topics.push({
+      topic: t.topic,
+      mastery: t.mastery,
+      seen: t.seen,
+      total: t.total,
+      due: t.due,
+      accuracy30d: acc ? acc.sum / acc.n : null,
+      attempts30d: acc?.n ?? 0,
+      readiness: t.readiness,
+    });
+  }
+
+  const days: DayCount[] = [];
+  let max = 0;
+  for (let day = heatStart; day <= today; day++) {
+    const n = activity.get(day) ?? 0;
+    max = Math.max(max, n);
+    days.push({ date: dayKey(day), count: n });
+  }
+
+  const weakest: WeakQuestion[] = [];
+  for (const p of progress.values()) {
+    if (p.attempts === 0 || !selected.has(p.question.topic)) continue;
+    weakest.push({
+      id: p.question.id,
+      topic: p.question.topic,
+      title: p.question.title,
+      mastery: p.mastery,
+      lastScore: p.lastScore ?? 0,
+      lastAt: p.lastAt ?? '',
+    });
+  }
+  weakest.sort((a, b) => a.mastery - b.mastery || a.lastScore - b.lastScore || a.id.localeCompare(b.id));
+
+  return {
+    generatedAt: now.toISOString(),
+    timeZone,
+    topics,
+    totals: {
+      attempts,
+      sessions: sessions.size,
+      totalTimeMs,
+      activeDays: activity.size,
+      streak: streaks(activity.keys(), today),
+    },
+    heatmap: { start: dayKey(heatStart), end: dayKey(today), days, startWeekday: weekday(heatStart), max },
+    weakest: weakest.slice(0, WEAKEST_COUNT),
+  };
+}
+
+/** Attempts of the selected topics exist at all (the screen has something to show). */
+export function hasHistory(stats: Stats): boolean {
+  return stats.totals.attempts > 0;
+}

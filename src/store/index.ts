@@ -1,0 +1,349 @@
+/**
+ * scores.json: the one file that holds a user's history. See DESIGN.md, "Scores".
+ *
+ * Every change is lock → re-read → merge → atomic write → release, so two terminals drilling at
+ * once both keep every answer, and a kill at any instant leaves the old or the new file. A file
+ * that cannot be read is moved aside, never overwritten; one from a newer version is refused.
+ */
+import { mkdir, readFile, stat } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import writeFileAtomic from 'write-file-atomic';
+import { DrillError } from '../errors.js';
+import type { Attempt, ScoresFile, SessionRecord } from '../types.js';
+import { SCORES_VERSION } from '../types.js';
+import { copyAside, describeFsError, fsyncDir, isCode, moveAside, removeOrphanTempFiles } from './files.js';
+import { acquireLock, LockTimeoutError, type HeldLock } from './lock.js';
+import { NewerVersionError, upgrade } from './migrate.js';
+import { SchemaError, checkAttempt, checkSession, rebuildCards } from './schema.js';
+
+export { migrations, NewerVersionError, V0_SESSION_ID } from './migrate.js';
+export { STALE_LOCK_MS } from './lock.js';
+
+export interface StoreOptions {
+  /** Folder of scores.json: --home / DJANGO_DRILL_HOME / ~/.django-drill. */
+  home: string;
+  /** One line for the user (stderr). Default: process.stderr. */
+  warn?: (line: string) => void;
+  /** How long to wait for another django-drill's lock before giving up. Default 5000. */
+  lockTimeoutMs?: number;
+  /** Clock for the timestamps in the names of kept copies. */
+  now?: () => Date;
+}
+
+export const SCORES_FILE = 'scores.json';
+const DEFAULT_LOCK_TIMEOUT_MS = 5000;
+
+export function emptyScores(): ScoresFile {
+  return { version: SCORES_VERSION, attempts: [], cards: {}, sessions: [] };
+}
+
+type Parsed = { ok: true; data: ScoresFile; migratedFrom?: number } | { ok: false; reason: string };
+
+/** Parse the text of scores.json. Throws NewerVersionError; any other problem is a reason. */
+export function parseScores(text: string): Parsed {
+  // Editors on Windows like to add a BOM; it is not a reason to set the history aside.
+  const body = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+  if (body.trim() === '') return { ok: false, reason: 'the file is empty' };
+  let raw: unknown;
+  try {
+    raw = JSON.parse(body);
+  } catch (err) {
+    const message = (err as Error).message;
+    // V8 reports where it gave up; giving up at the very end means the text stops mid-value,
+    // which is what a torn write or a full disk leaves.
+    const position = /at position (\d+)/.exec(message)?.[1];
+    if (/end of JSON input/.test(message) || (position !== undefined && Number(position) >= body.trimEnd().length)) {
+      return { ok: false, reason: 'the file ends in the middle (truncated JSON)' };
+    }
+    return { ok: false, reason: `not valid JSON: ${message.split('\n')[0]?.slice(0, 120)}` };
+  }
+  try {
+    return { ok: true, ...upgrade(raw) };
+  } catch (err) {
+    if (err instanceof SchemaError) return { ok: false, reason: err.message };
+    throw err;
+  }
+}
+
+/** Indented like JSON.stringify(data, null, 2) at the top, one line per attempt, card and session. */
+export function serializeScores(data: ScoresFile): string {
+  const block = (name: string, open: string, close: string, items: string[]): string =>
+    items.length === 0 ? `  "${name}": ${open}${close}` : `  "${name}": ${open}\n    ${items.join(',\n    ')}\n  ${close}`;
+  const attempts = data.attempts.map((a) => JSON.stringify(a));
+  const cards = Object.keys(data.cards).map((id) => `${JSON.stringify(id)}: ${JSON.stringify(data.cards[id])}`);
+  const sessions = data.sessions.map((s) => JSON.stringify(s));
+  return `{\n  "version": ${data.version},\n${block('attempts', '[', ']', attempts)},\n${block('cards', '{', '}', cards)},\n${block('sessions', '[', ']', sessions)}\n}\n`;
+}
+
+// Only the fields of the type reach the file, whatever else the caller's object carries.
+function copyAttempt(a: Attempt): Attempt {
+  const copy: Attempt = {
+    questionId: a.questionId,
+    topic: a.topic,
+    at: a.at,
+    score: a.score,
+    rating: a.rating,
+    keypointsHit: [...a.keypointsHit],
+    durationMs: a.durationMs,
+    sessionId: a.sessionId,
+    mode: a.mode,
+  };
+  if (a.overtime !== undefined) copy.overtime = a.overtime;
+  return copy;
+}
+
+function copySession(s: SessionRecord): SessionRecord {
+  const copy: SessionRecord = {
+    id: s.id,
+    mode: s.mode,
+    topics: [...s.topics],
+    startedAt: s.startedAt,
+    asked: s.asked,
+    answered: s.answered,
+    score: s.score,
+  };
+  if (s.endedAt !== undefined) copy.endedAt = s.endedAt;
+  return copy;
+}
+
+const identity = (a: Attempt): string => `${a.sessionId}\n${a.questionId}\n${a.at}`;
+
+/** Append the attempts not already in the history; returns those appended. */
+function appendAttempts(data: ScoresFile, incoming: readonly Attempt[]): Attempt[] {
+  if (incoming.length === 0) return [];
+  // Only attempts at the same instant can collide, so the long history is scanned without
+  // building a key for each of its entries.
+  const instants = new Set(incoming.map((a) => a.at));
+  const seen = new Set<string>();
+  for (const a of data.attempts) if (instants.has(a.at)) seen.add(identity(a));
+  const added: Attempt[] = [];
+  for (const a of incoming) {
+    const key = identity(a);
+    if (seen.has(key)) continue;
+    seen.add(key);
+    const copy = copyAttempt(a);
+    added.push(copy);
+    data.attempts.push(copy);
+  }
+  return added;
+}
+
+function upsertSession(data: ScoresFile, session: SessionRecord): boolean {
+  const copy = copySession(session);
+  const index = data.sessions.findIndex((s) => s.id === copy.id);
+  if (index === -1) {
+    data.sessions.push(copy);
+    return true;
+  }
+  if (JSON.stringify(data.sessions[index]) === JSON.stringify(copy)) return false;
+  data.sessions[index] = copy;
+  return true;
+}
+
+export class ScoresStore {
+  readonly path: string;
+  private readonly home: string;
+  private readonly warn: (line: string) => void;
+  private readonly lockTimeoutMs: number;
+  private readonly now: () => Date;
+  // Calls on one store run one after another: the cross-process lock would serialise them
+  // anyway, but only by polling.
+  private queue: Promise<unknown> = Promise.resolve();
+
+  constructor(opts: StoreOptions) {
+    this.home = resolve(opts.home);
+    this.path = join(this.home, SCORES_FILE);
+    this.warn = opts.warn ?? ((line) => process.stderr.write(`${line}\n`));
+    this.lockTimeoutMs = opts.lockTimeoutMs ?? DEFAULT_LOCK_TIMEOUT_MS;
+    this.now = opts.now ?? (() => new Date());
+  }
+
+  /** The history; an empty one when there is no file. Creates nothing. */
+  async read(): Promise<ScoresFile> {
+    const text = await this.readText();
+    if (text === null) return emptyScores();
+    const parsed = parseScores(text);
+    if (parsed.ok) return parsed.data;
+    return this.setAsideOnRead(parsed.reason);
+  }
+
+  /** Add attempts and/or a session (upserted by id) and save. Returns the merged history. */
+  async record(change: { attempts?: Attempt[]; session?: SessionRecord }): Promise<ScoresFile> {
+    const incoming = change.attempts ?? [];
+    // Writing something our own reader rejects would get the whole history moved aside next time.
+    try {
+      incoming.forEach((a, i) => checkAttempt(a, `attempts[${i}]`));
+      if (change.session) checkSession(change.session, 'session');
+    } catch (err) {
+      if (err instanceof SchemaError) throw new TypeError(`ScoresStore.record: ${err.message}`);
+      throw err;
+    }
+    if (incoming.length === 0 && !change.session) return this.read();
+
+    return this.serial(async () => {
+      try {
+        return await this.locked(async (lock) => {
+          const { data, migratedFrom } = await this.loadLocked();
+          const added = appendAttempts(data, incoming);
+          rebuildCards(data, new Set(added.map((a) => a.questionId)));
+          const sessionChanged = change.session ? upsertSession(data, change.session) : false;
+          if (added.length === 0 && !sessionChanged && migratedFrom === undefined) return data;
+          const backup = migratedFrom === undefined ? undefined : await copyAside(this.path, `bak-v${migratedFrom}`, this.now());
+          await this.writeLocked(data, lock);
+          if (backup) this.warn(`Upgraded scores.json from version ${migratedFrom} to ${SCORES_VERSION}; the old file is kept at ${backup}.`);
+          return data;
+        });
+      } catch (err) {
+        throw this.failure('save', err);
+      }
+    });
+  }
+
+  /**
+   * Forget the attempts (and cards) of `topics`, or everything when none are given (sessions
+   * too). A copy of the file is kept first. `backup` is null when nothing changed: no file, or
+   * nothing of those topics. An unreadable file is only moved aside, and that path returned.
+   */
+  async reset(topics?: string[]): Promise<{ backup: string | null; removedAttempts: number }> {
+    const nothing = { backup: null, removedAttempts: 0 };
+    if (!(await this.fileExists())) return nothing;
+    const drop = topics && topics.length > 0 ? new Set(topics) : null;
+
+    return this.serial(async () => {
+      try {
+        return await this.locked(async (lock) => {
+          const text = await this.readText();
+          if (text === null) return nothing;
+          const parsed = parseScores(text);
+          if (!parsed.ok) return { backup: await this.setAside(parsed.reason), removedAttempts: 0 };
+
+          const data = parsed.data;
+          const kept: Attempt[] = [];
+          const touched = new Set<string>();
+          for (const a of data.attempts) {
+            if (drop === null || drop.has(a.topic)) touched.add(a.questionId);
+            else kept.push(a);
+          }
+          const removedAttempts = data.attempts.length - kept.length;
+          const everything = drop === null && (data.sessions.length > 0 || Object.keys(data.cards).length > 0);
+          if (removedAttempts === 0 && !everything) return nothing;
+
+          const backup = await copyAside(this.path, 'bak', this.now());
+          let next: ScoresFile;
+          if (drop === null) next = emptyScores();
+          else {
+            next = { ...data, attempts: kept };
+            rebuildCards(next, touched);
+          }
+          await this.writeLocked(next, lock);
+          return { backup, removedAttempts };
+        });
+      } catch (err) {
+        throw this.failure('reset', err);
+      }
+    });
+  }
+
+  private serial<T>(task: () => Promise<T>): Promise<T> {
+    const run = this.queue.then(task, task);
+    this.queue = run.catch(() => undefined);
+    return run;
+  }
+
+  private async fileExists(): Promise<boolean> {
+    try {
+      await stat(this.path);
+      return true;
+    } catch (err) {
+      if (isCode(err, 'ENOENT', 'ENOTDIR')) return false;
+      throw this.failure('read', err);
+    }
+  }
+
+  /** The file's text, or null when there is none. */
+  private async readText(): Promise<string | null> {
+    try {
+      return await readFile(this.path, 'utf8');
+    } catch (err) {
+      if (isCode(err, 'ENOENT')) return null;
+      throw this.failure('read', err);
+    }
+  }
+
+  private async locked<T>(task: (lock: HeldLock) => Promise<T>): Promise<T> {
+    await mkdir(this.home, { recursive: true, mode: 0o700 });
+    const lock = await acquireLock(this.path, this.lockTimeoutMs);
+    try {
+      return await task(lock);
+    } finally {
+      await lock.release();
+    }
+  }
+
+  /** Under the lock: the current history, with an unreadable file already moved aside. */
+  private async loadLocked(): Promise<{ data: ScoresFile; migratedFrom?: number }> {
+    const text = await this.readText();
+    if (text === null) return { data: emptyScores() };
+    const parsed = parseScores(text);
+    if (parsed.ok) return parsed;
+    await this.setAside(parsed.reason);
+    return { data: emptyScores() };
+  }
+
+  private async setAside(reason: string): Promise<string> {
+    const target = await moveAside(this.path, 'corrupt', this.now());
+    this.warn(`scores.json was unreadable (${reason}); moved it to ${target}. Starting a fresh history.`);
+    return target;
+  }
+
+  // Moving the file is done under the lock even for a plain read: another django-drill may be
+  // replacing the bad file with a good one at this very moment, and that one must not be moved.
+  private async setAsideOnRead(reason: string): Promise<ScoresFile> {
+    try {
+      return await this.serial(() => this.locked(async () => (await this.loadLocked()).data));
+    } catch (err) {
+      if (err instanceof NewerVersionError) throw err;
+      const why = err instanceof LockTimeoutError ? 'another django-drill holds the lock' : describeFsError(err);
+      this.warn(`scores.json was unreadable (${reason}) and could not be moved aside (${why}); showing an empty history.`);
+      return emptyScores();
+    }
+  }
+
+  private async writeLocked(data: ScoresFile, lock: HeldLock): Promise<void> {
+    if (lock.compromised) {
+      // Someone broke our lock as stale (this process stalled for seconds) and may have written
+      // since: writing now could drop their answers.
+      throw Object.assign(new Error('another django-drill took over the lock while this one was stalled'), { code: 'ELOCKLOST' });
+    }
+    await removeOrphanTempFiles(this.path);
+    await writeFileAtomic(this.path, serializeScores(data), { mode: 0o600, fsync: true });
+    await fsyncDir(this.home);
+  }
+
+  private failure(action: 'save' | 'reset' | 'read', err: unknown): unknown {
+    if (err instanceof DrillError) return err;
+    if (err instanceof LockTimeoutError) {
+      return new DrillError(`Another django-drill is saving scores (lock held: ${err.lockPath})`, {
+        hint: `Try again in a moment. If no other django-drill is running, remove the folder ${err.lockPath}.`,
+        cause: err,
+      });
+    }
+    if (typeof (err as NodeJS.ErrnoException | null)?.code !== 'string') return err;
+    const reason = describeFsError(err);
+    const where = `check that ${this.home} is writable and the disk has space, or use another folder with --home (or DJANGO_DRILL_HOME)`;
+    switch (action) {
+      case 'save':
+        return new DrillError(`Could not save your answer to ${this.path}: ${reason}`, {
+          hint: `Answers saved before are still in the file; ${where}.`,
+          cause: err,
+        });
+      case 'reset':
+        return new DrillError(`Could not reset ${this.path}: ${reason}`, { hint: `Nothing was removed; ${where}.`, cause: err });
+      case 'read':
+        return new DrillError(`Could not read ${this.path}: ${reason}`, {
+          hint: 'Check the permissions of the file and its folder, or use another folder with --home (or DJANGO_DRILL_HOME).',
+          cause: err,
+        });
+    }
+  }
+}

@@ -1,0 +1,141 @@
+/**
+ * The cross-process lock around every write of scores.json: proper-lockfile's mkdir lock on
+ * `<file>.lock`, kept fresh by its mtime timer, plus an owner note inside the lock folder.
+ *
+ * proper-lockfile alone only breaks a lock once its mtime is older than `stale`, so after a
+ * `kill -9` or a crash every other django-drill would wait that long. The owner note (pid and
+ * host) lets a waiter on the same machine see at once that the holder is gone.
+ */
+import * as fs from 'node:fs';
+import { rm, readFile } from 'node:fs/promises';
+import { hostname } from 'node:os';
+import { join } from 'node:path';
+import lockfile from 'proper-lockfile';
+
+/**
+ * A holder refreshes the lock's mtime every second; a lock untouched for this long belongs to
+ * a process that is stuck or on another machine. Well below the default wait of 5 s, so a
+ * dead lock is broken before a waiter gives up; proper-lockfile's floor is 2 s.
+ */
+export const STALE_LOCK_MS = 3000;
+const UPDATE_LOCK_MS = 1000;
+
+const OWNER_FILE = 'owner.json';
+
+interface Owner {
+  pid: number;
+  host: string;
+}
+
+// proper-lockfile takes its file system as an option. Writing the owner note inside mkdir keeps
+// it ahead of the mtime probe that follows: a write into the folder after the probe would
+// change the folder's mtime and proper-lockfile would report its own lock as compromised.
+// Removal must be recursive now that the folder is not empty.
+const lockFs = {
+  mkdir(path: string, callback: (err: NodeJS.ErrnoException | null) => void): void {
+    fs.mkdir(path, (err) => {
+      if (err) return callback(err);
+      const owner: Owner = { pid: process.pid, host: hostname() };
+      // A missing note only costs the fast path: waiters fall back on the mtime rule.
+      fs.writeFile(join(path, OWNER_FILE), JSON.stringify(owner), () => callback(null));
+    });
+  },
+  rmdir(path: string, callback: (err: NodeJS.ErrnoException | null) => void): void {
+    fs.rm(path, { recursive: true }, callback);
+  },
+  rmdirSync(path: string): void {
+    fs.rmSync(path, { recursive: true });
+  },
+  stat: fs.stat,
+  utimes: fs.utimes,
+  realpath: fs.realpath,
+};
+
+export class LockTimeoutError extends Error {
+  constructor(readonly lockPath: string) {
+    super(`lock held: ${lockPath}`);
+    this.name = 'LockTimeoutError';
+  }
+}
+
+export interface HeldLock {
+  readonly lockPath: string;
+  /** Set when proper-lockfile found the lock taken over (e.g. after the event loop stalled past STALE_LOCK_MS). */
+  readonly compromised: Error | undefined;
+  release(): Promise<void>;
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    // EPERM: the process exists but belongs to someone else.
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+async function holderIsGone(lockPath: string): Promise<boolean> {
+  let owner: Partial<Owner>;
+  try {
+    owner = JSON.parse(await readFile(join(lockPath, OWNER_FILE), 'utf8')) as Partial<Owner>;
+  } catch {
+    return false;
+  }
+  // A pid means nothing on another machine (a home folder on a network share).
+  if (owner.host !== hostname() || typeof owner.pid !== 'number') return false;
+  return owner.pid !== process.pid && !isAlive(owner.pid);
+}
+
+const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+
+/**
+ * Lock `file` (which need not exist) or throw LockTimeoutError after `timeoutMs`. Other errors
+ * (a read-only folder) are thrown as they are.
+ */
+export async function acquireLock(file: string, timeoutMs: number): Promise<HeldLock> {
+  const lockPath = `${file}.lock`;
+  const deadline = Date.now() + timeoutMs;
+  let compromised: Error | undefined;
+  let pause = 5;
+  for (;;) {
+    try {
+      const release = await lockfile.lock(file, {
+        lockfilePath: lockPath,
+        realpath: false,
+        stale: STALE_LOCK_MS,
+        update: UPDATE_LOCK_MS,
+        retries: 0,
+        fs: lockFs,
+        // The default throws from a timer, which would crash the process.
+        onCompromised: (err) => {
+          compromised = err;
+        },
+      });
+      return {
+        lockPath,
+        get compromised() {
+          return compromised;
+        },
+        async release() {
+          // Already released or taken over: nothing of ours is left to remove.
+          await release().catch(() => undefined);
+        },
+      };
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'ELOCKED') throw err;
+      // Two waiters may both see the same dead holder; `force` makes the second removal a no-op.
+      // As with proper-lockfile's own stale breaking, a third process taking the lock in the
+      // microseconds between the check and the removal would lose it.
+      if (await holderIsGone(lockPath)) {
+        await rm(lockPath, { recursive: true, force: true });
+        continue;
+      }
+      const left = deadline - Date.now();
+      if (left <= 0) throw new LockTimeoutError(lockPath);
+      // Jitter keeps two waiters from polling in step.
+      await sleep(Math.min(left, pause * (0.5 + Math.random())));
+      pause = Math.min(pause * 2, 100);
+    }
+  }
+}

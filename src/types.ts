@@ -1,0 +1,106 @@
+/** The data every module shares: questions, attempts, cards, sessions, the scores file. */
+
+export const DIFFICULTIES = ['junior', 'mid', 'senior'] as const;
+export type Difficulty = (typeof DIFFICULTIES)[number];
+
+export const QUESTION_TYPES = ['open', 'choice'] as const;
+export type QuestionType = (typeof QUESTION_TYPES)[number];
+
+export interface Choice {
+  text: string;
+  correct: boolean;
+  why?: string;
+}
+
+export interface Question {
+  id: string;
+  /** Folder name of the topic. */
+  topic: string;
+  title: string;
+  difficulty: Difficulty;
+  tags: string[];
+  type: QuestionType;
+  /** Suggested seconds for `--timed`. */
+  time?: number;
+  keypoints: string[];
+  choices: Choice[];
+  /** Markdown before `## Answer`. */
+  prompt: string;
+  /** Markdown of the `## Answer` section. */
+  answer: string;
+  /** Bullet items of `## Follow-ups`. */
+  followUps: string[];
+  /** Absolute path of the source file. */
+  file: string;
+}
+
+export interface TopicInfo {
+  /** Folder name, e.g. `orm`. */
+  name: string;
+  title: string;
+  description: string;
+  order: number;
+}
+
+export interface Bank {
+  topics: TopicInfo[];
+  questions: Question[];
+}
+
+export const RATINGS = ['again', 'hard', 'good', 'easy'] as const;
+export type Rating = (typeof RATINGS)[number];
+
+export const MODES = ['drill', 'warmup'] as const;
+export type Mode = (typeof MODES)[number];
+
+export interface Attempt {
+  questionId: string;
+  topic: string;
+  /** ISO timestamp of the answer. */
+  at: string;
+  /** 0..1 */
+  score: number;
+  rating: Rating;
+  /** Indexes of the key points covered (open) or of the picked choice (choice). */
+  keypointsHit: number[];
+  durationMs: number;
+  sessionId: string;
+  mode: Mode;
+  /** True when `--timed` ran out before the reveal. */
+  overtime?: boolean;
+}
+
+/** A ts-fsrs card with its dates as ISO strings. */
+export interface StoredCard {
+  due: string;
+  stability: number;
+  difficulty: number;
+  elapsed_days: number;
+  scheduled_days: number;
+  learning_steps: number;
+  reps: number;
+  lapses: number;
+  state: number;
+  last_review?: string;
+}
+
+export interface SessionRecord {
+  id: string;
+  mode: Mode;
+  topics: string[];
+  startedAt: string;
+  endedAt?: string;
+  asked: number;
+  answered: number;
+  /** Mean score of the answered questions, 0..1 (0 when none). */
+  score: number;
+}
+
+export const SCORES_VERSION = 1;
+
+export interface ScoresFile {
+  version: typeof SCORES_VERSION;
+  attempts: Attempt[];
+  cards: Record<string, StoredCard>;
+  sessions: SessionRecord[];
+}

@@ -1,0 +1,139 @@
+/**
+ * The one seam to the interactive terminal: every prompt and spinner of the program is here, so
+ * commands and the session runner stay testable with a fake UI.
+ */
+import { checkbox, confirm, select } from '@inquirer/prompts';
+import { Transform } from 'node:stream';
+import { keyPrompt, multilineInput, type Clock, type MultilineAnswer } from './prompts.js';
+
+export type { Clock, MultilineAnswer } from './prompts.js';
+
+export type RevealAction = 'reveal' | 'skip' | 'quit' | 'timeout';
+/** `skip`: move on and drop this question's re-ask, if one was queued. */
+export type NextAction = 'next' | 'followups' | 'skip' | 'quit';
+
+export interface TopicRow {
+  name: string;
+  label: string;
+  description?: string;
+}
+
+export interface DrillUI {
+  /** "Answer aloud, then press Enter to reveal" (with an optional clock). */
+  waitForReveal(clock?: Clock): Promise<RevealAction>;
+  /** `--type`: the typed answer before the reveal. */
+  typeAnswer(clock?: Clock): Promise<MultilineAnswer>;
+  /** Self-grading: which key points were covered. */
+  gradeKeypoints(keypoints: readonly string[], preticked: readonly number[]): Promise<number[]>;
+  /** Choice question: index of the picked choice, -1 when the clock ran out. */
+  choose(choices: readonly string[], clock?: Clock): Promise<number>;
+  /** After an answer: Enter next, f follow-ups, s skip, q quit. */
+  afterAnswer(options: { followUps: boolean; last: boolean }): Promise<NextAction>;
+  pickTopics(rows: readonly TopicRow[]): Promise<string[]>;
+  confirm(message: string, defaultValue: boolean): Promise<boolean>;
+}
+
+/** Prompts throw this (by name) on Ctrl-C or a closed terminal. */
+export function isPromptExit(error: unknown): boolean {
+  return error instanceof Error && error.name === 'ExitPromptError';
+}
+
+// Inquirer colours with node:util styleText, which on Node 20 ignores NO_COLOR. Without colour,
+// its output goes through this filter that drops SGR (colour) sequences and keeps cursor moves.
+function colourlessOutput(target: NodeJS.WriteStream): NodeJS.WritableStream {
+  const stream = new Transform({
+    transform(chunk: Buffer | string, _encoding, callback) {
+      callback(null, chunk.toString().replace(/\x1b\[[0-9;]*m/g, ''));
+    },
+  });
+  stream.pipe(target);
+  Object.defineProperty(stream, 'columns', { get: () => target.columns });
+  Object.defineProperty(stream, 'rows', { get: () => target.rows });
+  Object.defineProperty(stream, 'isTTY', { get: () => target.isTTY });
+  return stream;
+}
+
+export interface UIOptions {
+  color: boolean;
+  input?: NodeJS.ReadableStream;
+  output?: NodeJS.WritableStream;
+}
+
+export function createTerminalUI(options: UIOptions): DrillUI {
+  const output = options.output ?? (options.color ? undefined : colourlessOutput(process.stdout));
+  const context = { input: options.input, output, clearPromptOnDone: false };
+
+  return {
+    async waitForReveal(clock) {
+      return keyPrompt(
+        {
+          message: 'Answer aloud (or in your head), then press Enter to reveal',
+          keys: [
+            { key: 'enter', label: 'reveal', value: 'reveal' as RevealAction },
+            { key: 's', label: 'skip', value: 'skip' as RevealAction },
+            { key: 'q', label: 'quit', value: 'quit' as RevealAction },
+          ],
+          clock,
+          onTimeout: 'timeout' as RevealAction,
+        },
+        context,
+      );
+    },
+    async typeAnswer(clock) {
+      return multilineInput({ message: 'Your answer', clock }, context);
+    },
+    async gradeKeypoints(keypoints, preticked) {
+      return checkbox(
+        {
+          message: 'Which key points did you cover?',
+          choices: keypoints.map((point, index) => ({ name: point, value: index, checked: preticked.includes(index) })),
+          pageSize: Math.max(7, keypoints.length),
+          loop: false,
+          required: false,
+        },
+        context,
+      );
+    },
+    async choose(choices, clock) {
+      const config = {
+        message: 'Your answer',
+        choices: choices.map((text, index) => ({ name: `${String.fromCharCode(65 + index)}. ${text}`, value: index })),
+        pageSize: Math.max(6, choices.length),
+        loop: false,
+      };
+      if (!clock) return select<number>(config, context);
+      // Under the clock the prompt is aborted when time runs out; that counts as a wrong answer.
+      const left = Math.max(1, clock.limitSec * 1000 - (Date.now() - clock.startedAt));
+      try {
+        return await select<number>(config, { ...context, signal: AbortSignal.timeout(left) });
+      } catch (error) {
+        if (error instanceof Error && error.name === 'AbortPromptError') return -1;
+        throw error;
+      }
+    },
+    async afterAnswer({ followUps, last }) {
+      const keys = [
+        { key: 'enter', label: last ? 'finish' : 'next', value: 'next' as NextAction },
+        { key: 's', label: 'skip', value: 'skip' as NextAction },
+        ...(followUps ? [{ key: 'f', label: 'follow-ups', value: 'followups' as NextAction }] : []),
+        { key: 'q', label: 'quit', value: 'quit' as NextAction },
+      ];
+      return keyPrompt({ message: 'Saved.', keys }, context);
+    },
+    async pickTopics(rows) {
+      return checkbox(
+        {
+          message: 'Which topics do you want to drill?',
+          choices: rows.map((row) => ({ name: row.label, value: row.name, description: row.description })),
+          pageSize: Math.min(20, Math.max(8, rows.length)),
+          loop: false,
+          required: true,
+        },
+        context,
+      );
+    },
+    async confirm(message, defaultValue) {
+      return confirm({ message, default: defaultValue }, context);
+    },
+  };
+}

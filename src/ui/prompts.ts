@@ -1,0 +1,145 @@
+/**
+ * Prompts of our own, on @inquirer/core so they share Inquirer's terminal handling (raw mode,
+ * redraws, Ctrl-C → ExitPromptError) and its test harness. A countdown is part of the prompt's
+ * own render, so ticking never corrupts what the user types.
+ */
+import { createPrompt, isEnterKey, makeTheme, useEffect, useKeypress, usePrefix, useState, type Status } from '@inquirer/core';
+import chalk from 'chalk';
+
+export interface Clock {
+  /** Seconds allowed. */
+  limitSec: number;
+  /** Epoch ms when the question was shown. */
+  startedAt: number;
+}
+
+/** "1:05 left" / "time's up", coloured by urgency. */
+export function formatCountdown(clock: Clock, now: number): string {
+  const left = Math.ceil(clock.limitSec - (now - clock.startedAt) / 1000);
+  if (left <= 0) return chalk.red.bold("⏱ time's up");
+  const text = `⏱ ${Math.floor(left / 60)}:${String(left % 60).padStart(2, '0')} left`;
+  if (left <= 10) return chalk.red(text);
+  if (left <= 30) return chalk.yellow(text);
+  return chalk.dim(text);
+}
+
+/** Re-renders once a second while a clock runs; calls onTimeout once when it runs out. */
+function useClock(clock: Clock | undefined, onTimeout: () => void): number {
+  const [now, setNow] = useState(Date.now());
+  useEffect(() => {
+    if (!clock) return undefined;
+    const timer = setInterval(() => {
+      const t = Date.now();
+      setNow(t);
+      if (t - clock.startedAt >= clock.limitSec * 1000) {
+        clearInterval(timer);
+        onTimeout();
+      }
+    }, 250);
+    return () => clearInterval(timer);
+  }, []);
+  return now;
+}
+
+export interface KeyChoice<T> {
+  /** Key name as readline reports it: 'enter', 'f', 's', 'q'. */
+  key: string;
+  label: string;
+  value: T;
+}
+
+export interface KeyPromptConfig<T> {
+  message: string;
+  keys: KeyChoice<T>[];
+  clock?: Clock;
+  /** Value resolved when the clock runs out. */
+  onTimeout?: T;
+}
+
+/** One keystroke chooses: "Enter reveal · s skip · q quit". */
+export const keyPrompt = createPrompt(<T>(config: KeyPromptConfig<T>, done: (value: T) => void): string => {
+  const theme = makeTheme({});
+  const [status, setStatus] = useState<Status>('idle');
+  const [picked, setPicked] = useState('');
+  const prefix = usePrefix({ status, theme });
+  const finish = (choice: KeyChoice<T> | undefined, value: T) => {
+    setPicked(choice?.label ?? "time's up");
+    setStatus('done');
+    done(value);
+  };
+  const now = useClock(config.clock, () => {
+    if (status === 'idle' && config.onTimeout !== undefined) finish(undefined, config.onTimeout);
+  });
+  useKeypress((key) => {
+    if (status !== 'idle') return;
+    const name = isEnterKey(key) ? 'enter' : (key.name ?? '').toLowerCase();
+    const choice = config.keys.find((k) => k.key === name);
+    if (choice) finish(choice, choice.value);
+  });
+  const message = theme.style.message(config.message, status);
+  if (status === 'done') return `${prefix} ${message} ${theme.style.answer(picked)}`;
+  const help = config.keys.map((k) => `${chalk.bold(k.key === 'enter' ? 'Enter' : k.key)} ${k.label}`).join(chalk.dim(' · '));
+  const clock = config.clock ? `  ${formatCountdown(config.clock, now)}` : '';
+  return `${prefix} ${message}${clock}\n${chalk.dim('  ')}${help}`;
+});
+
+export interface MultilineConfig {
+  message: string;
+  clock?: Clock;
+}
+
+export interface MultilineAnswer {
+  text: string;
+  /** The clock ran out while typing. */
+  timedOut: boolean;
+}
+
+/**
+ * Multi-line answer: Enter starts a new line, Enter on an empty line finishes. Works in any
+ * terminal, unlike an external editor, and can show the clock while the user types.
+ */
+export const multilineInput = createPrompt((config: MultilineConfig, done: (value: MultilineAnswer) => void): string => {
+  const theme = makeTheme({});
+  const [status, setStatus] = useState<Status>('idle');
+  const [lines, setLines] = useState<string[]>([]);
+  const [line, setLine] = useState('');
+  const prefix = usePrefix({ status, theme });
+  const finish = (all: string[], timedOut: boolean) => {
+    setLines(all);
+    setStatus('done');
+    done({ text: all.join('\n').trim(), timedOut });
+  };
+  const now = useClock(config.clock, () => {
+    if (status === 'idle') finish(line ? [...lines, line] : lines, true);
+  });
+  useKeypress((key, rl) => {
+    if (status !== 'idle') return;
+    if (isEnterKey(key)) {
+      if (line.trim() === '' && (lines.length > 0 || line === '')) {
+        if (lines.length === 0 && line === '') {
+          finish([], false);
+          return;
+        }
+        finish(lines, false);
+        return;
+      }
+      setLines([...lines, line]);
+      setLine('');
+    } else {
+      setLine(rl.line);
+    }
+  });
+  const message = theme.style.message(config.message, status);
+  if (status === 'done') {
+    const count = lines.filter((l) => l.trim()).length;
+    return `${prefix} ${message} ${theme.style.answer(count === 0 ? '(no answer)' : `${count} line${count === 1 ? '' : 's'}`)}`;
+  }
+  const clock = config.clock ? `  ${formatCountdown(config.clock, now)}` : '';
+  const typed = lines.map((l) => `  ${l}`).join('\n');
+  return [
+    `${prefix} ${message}${clock}`,
+    chalk.dim('  Type your answer. Enter for a new line, Enter on an empty line to finish.'),
+    ...(typed ? [typed] : []),
+    `  ${line}`,
+  ].join('\n');
+});

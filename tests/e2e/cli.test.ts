@@ -1,0 +1,170 @@
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { tempDir, writeBank } from '../helpers.js';
+import { cleanEnv, KEY, run, spawnTerminal } from './harness.js';
+
+let home: string;
+let env: Record<string, string>;
+let bank: string;
+
+beforeEach(() => {
+  home = tempDir('home-');
+  env = cleanEnv(home);
+  bank = writeBank({
+    orm: [
+      { id: 'orm-first', title: 'First ORM question', difficulty: 'junior' },
+      { id: 'orm-second', title: 'Second ORM question', difficulty: 'mid' },
+      { id: 'orm-third', title: 'Third ORM question', difficulty: 'senior' },
+    ],
+    views: [{ id: 'views-one', title: 'A views question' }],
+  });
+});
+
+const scoresPath = () => join(home, '.django-drill', 'scores.json');
+const readScores = () => JSON.parse(readFileSync(scoresPath(), 'utf8'));
+
+describe('non-interactive commands', () => {
+  it('--help lists the commands and exits 0', async () => {
+    const r = await run(['--help'], env);
+    expect(r.code).toBe(0);
+    for (const command of ['drill', 'warmup', 'list', 'show', 'stats', 'validate', 'reset', 'export']) expect(r.stdout).toContain(command);
+    expect(r.stderr).toBe('');
+  });
+
+  it('--version prints the package version', async () => {
+    const pkg = JSON.parse(readFileSync(join(__dirname, '..', '..', 'package.json'), 'utf8'));
+    const r = await run(['--version'], env);
+    expect(r).toMatchObject({ code: 0, stdout: `${pkg.version}\n` });
+  });
+
+  it('an unknown topic exits 2 with a suggestion and the topic list', async () => {
+    const r = await run(['drill', 'ormm', '--questions', bank], env);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('Unknown topic "ormm". Did you mean "orm"?');
+    expect(r.stderr).toContain('Topics: orm, views');
+    expect(r.stderr).not.toMatch(/at .*\.js:\d+/);
+  });
+
+  it('a mistyped command as the default command suggests the command', async () => {
+    const r = await run(['lsit', '--questions', bank], env);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('Did you mean the command "list"?');
+  });
+
+  it('an unknown flag exits 2', async () => {
+    const r = await run(['list', '--colour'], env);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/unknown option '--colour'/);
+  });
+
+  it('drill without a terminal says so in one line and exits 2', async () => {
+    const r = await run(['drill', 'orm', '--questions', bank], env);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/^error: drill needs an interactive terminal\.\n/);
+    expect(existsSync(scoresPath())).toBe(false);
+  });
+
+  it('validate on a broken file prints file:line: message and exits 1', async () => {
+    writeFileSync(join(bank, 'orm', 'broken.md'), '---\nid: orm-broken\ntitle: Broken\ndifficulty: expert\nkeypoints: [a]\n---\nQ\n## Answer\nA\n');
+    const r = await run(['validate', bank], env);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toMatch(/orm[\\/]broken\.md:4: difficulty "expert" must be one of junior, mid, senior/);
+    const good = await run(['validate', join(bank, 'views')], env);
+    expect(good.code).toBe(0);
+  });
+
+  it('list --json is clean JSON on stdout even when a file is skipped', async () => {
+    writeFileSync(join(bank, 'orm', 'broken.md'), 'no frontmatter');
+    const r = await run(['list', 'orm', '--json', '--questions', bank], env);
+    expect(r.code).toBe(0);
+    const data = JSON.parse(r.stdout);
+    expect(data.questions.map((q: { id: string }) => q.id)).toEqual(['orm-first', 'orm-second', 'orm-third']);
+    expect(r.stderr).toMatch(/warning: skipped .*broken\.md:1: missing YAML frontmatter/);
+  });
+
+  it('show works in a pipe with no colour codes', async () => {
+    const r = await run(['show', 'orm-second', '--questions', bank], env);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('Second ORM question');
+    expect(r.stdout).toContain('The answer of orm-second.');
+    expect(r.stdout).not.toContain('\u001b');
+  });
+
+  it('reads the built-in bank by default', async () => {
+    const r = await run(['list', '--json'], env);
+    expect(r.code).toBe(0);
+    const topics = JSON.parse(r.stdout).topics.map((t: { topic: string }) => t.topic);
+    expect(topics).toContain('orm');
+  });
+});
+
+describe('drill in a pseudo-terminal', () => {
+  it('answers two orm questions, quits, and saves both attempts', async () => {
+    const t = spawnTerminal(['drill', 'orm', '-n', '2', '--order', 'file', '--questions', bank], env);
+    await t.waitFor('[1/2] orm · junior · First ORM question');
+    await t.waitFor('press Enter to reveal');
+    t.write(KEY.enter);
+    await t.waitFor('Which key points did you cover?');
+    t.write(KEY.space);
+    t.write(KEY.enter);
+    await t.waitFor(/Score 33%.*again/);
+    await t.waitFor('Saved.');
+    expect(readScores().attempts).toHaveLength(1);
+    t.write(KEY.enter);
+    await t.waitFor('[2/2] orm · mid · Second ORM question');
+    await t.waitFor('press Enter to reveal');
+    t.write(KEY.enter);
+    await t.waitFor('The answer of orm-second.');
+    await t.waitFor('Which key points did you cover?');
+    t.write(KEY.space + KEY.down + KEY.space);
+    t.write(KEY.enter);
+    await t.waitFor(/Score 67%.*good/);
+    await t.waitFor('Saved.');
+    t.write('q');
+    const summary = await t.waitFor('Next due:');
+    expect(summary).toContain('Session summary');
+    expect(summary).toContain('First ORM question');
+    expect(summary).toContain('To reread');
+    expect(await t.exited).toBe(0);
+
+    const scores = readScores();
+    expect(scores.version).toBe(1);
+    expect(scores.attempts.map((a: { questionId: string; score: number; rating: string }) => [a.questionId, a.score, a.rating])).toEqual([
+      ['orm-first', 0.33, 'again'],
+      ['orm-second', 0.67, 'good'],
+    ]);
+    expect(Object.keys(scores.cards).sort()).toEqual(['orm-first', 'orm-second']);
+    expect(scores.sessions).toHaveLength(1);
+    expect(scores.sessions[0]).toMatchObject({ mode: 'drill', topics: ['orm'], answered: 2 });
+  });
+
+  it('Ctrl-C mid-question exits 130 and keeps the earlier answer', async () => {
+    const t = spawnTerminal(['orm', '--order', 'file', '--questions', bank], env);
+    await t.waitFor('press Enter to reveal');
+    t.write(KEY.enter);
+    await t.waitFor('Which key points did you cover?');
+    t.write(KEY.space + KEY.down + KEY.space + KEY.down + KEY.space + KEY.enter);
+    await t.waitFor('Saved.');
+    t.write(KEY.enter);
+    await t.waitFor('[2/3]');
+    await t.waitFor('press Enter to reveal');
+    t.write(KEY.ctrlC);
+    const rest = await t.waitFor('Session interrupted');
+    expect(rest).toContain('First ORM question');
+    expect(await t.exited).toBe(130);
+    const scores = readScores();
+    expect(scores.attempts).toHaveLength(1);
+    expect(scores.attempts[0]).toMatchObject({ questionId: 'orm-first', score: 1, rating: 'easy' });
+  });
+
+  it('colours on a terminal, and none with NO_COLOR', async () => {
+    const coloured = spawnTerminal(['show', 'orm-first', '--questions', bank], env);
+    expect(await coloured.exited).toBe(0);
+    expect(coloured.raw()).toMatch(/\x1b\[[0-9;]*m/);
+    const plain = spawnTerminal(['show', 'orm-first', '--questions', bank], { ...env, NO_COLOR: '1' });
+    expect(await plain.exited).toBe(0);
+    expect(plain.raw()).not.toMatch(/\x1b\[[0-9;]*m/);
+    expect(plain.text()).toContain('First ORM question');
+  });
+});

@@ -1,0 +1,88 @@
+/** Runs the built bin as a user would: as a child process, or inside a pseudo-terminal. */
+import { execFile } from 'node:child_process';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import pty from 'node-pty';
+
+export const ROOT = join(fileURLToPath(new URL('.', import.meta.url)), '..', '..');
+export const BIN = join(ROOT, 'bin', 'django-drill.js');
+
+/** Environment of a fresh user: temp HOME, no colour forcing, no inherited drill settings. */
+export function cleanEnv(home: string, extra: Record<string, string> = {}): Record<string, string> {
+  const env: Record<string, string> = {};
+  for (const [k, v] of Object.entries(process.env)) {
+    if (v === undefined || k.startsWith('DJANGO_DRILL') || k === 'NO_COLOR' || k === 'FORCE_COLOR' || k.startsWith('VITEST') || k === 'DEBUG') continue;
+    env[k] = v;
+  }
+  return { ...env, HOME: home, USERPROFILE: home, TERM: 'xterm-256color', ...extra };
+}
+
+export interface RunResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs the bin with pipes (no terminal). */
+export function run(args: string[], env: Record<string, string>, input?: string): Promise<RunResult> {
+  return new Promise((resolve) => {
+    const child = execFile(process.execPath, [BIN, ...args], { env, cwd: env.HOME, maxBuffer: 64 * 1024 * 1024 }, (error, stdout, stderr) => {
+      const code = error ? (typeof error.code === 'number' ? error.code : 1) : 0;
+      resolve({ code, stdout, stderr });
+    });
+    if (input !== undefined) child.stdin?.end(input);
+    else child.stdin?.end();
+  });
+}
+
+export const stripAnsi = (s: string) => s.replace(/\x1b\[[0-9;?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)|\x1b[=>()][0-9A-Za-z]?/g, '');
+
+export interface Terminal {
+  write(data: string): void;
+  /** Waits until the output since the last mark matches; returns that output (ANSI stripped). */
+  waitFor(pattern: string | RegExp, timeoutMs?: number): Promise<string>;
+  /** Everything printed so far (ANSI stripped). */
+  text(): string;
+  raw(): string;
+  exited: Promise<number>;
+}
+
+export function spawnTerminal(args: string[], env: Record<string, string>, size = { cols: 100, rows: 40 }): Terminal {
+  const term = pty.spawn(process.execPath, [BIN, ...args], { name: 'xterm-256color', cols: size.cols, rows: size.rows, cwd: env.HOME, env });
+  let output = '';
+  let mark = 0;
+  const listeners = new Set<() => void>();
+  term.onData((data) => {
+    output += data;
+    for (const l of listeners) l();
+  });
+  const exited = new Promise<number>((resolve) => term.onExit(({ exitCode }) => resolve(exitCode)));
+  return {
+    write: (data) => term.write(data),
+    text: () => stripAnsi(output),
+    raw: () => output,
+    exited,
+    waitFor(pattern, timeoutMs = 15_000) {
+      return new Promise((resolve, reject) => {
+        const check = () => {
+          const recent = stripAnsi(output.slice(mark));
+          const found = typeof pattern === 'string' ? recent.includes(pattern) : pattern.test(recent);
+          if (found) {
+            listeners.delete(check);
+            clearTimeout(timer);
+            mark = output.length;
+            resolve(recent);
+          }
+        };
+        const timer = setTimeout(() => {
+          listeners.delete(check);
+          reject(new Error(`Timed out waiting for ${String(pattern)}. Screen so far:\n${stripAnsi(output.slice(mark)).slice(-3000)}`));
+        }, timeoutMs);
+        listeners.add(check);
+        check();
+      });
+    },
+  };
+}
+
+export const KEY = { enter: '\r', space: ' ', down: '\x1b[B', up: '\x1b[A', ctrlC: '\x03' };

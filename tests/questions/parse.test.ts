@@ -1,0 +1,175 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { loadBank, loadPaths } from '../../src/questions/load.js';
+import { parseQuestion } from '../../src/questions/parse.js';
+import { questionFile, tempDir, writeBank } from '../helpers.js';
+
+const parse = (text: string, folder = 'orm') => parseQuestion(text, 'orm/q.md', folder);
+const messages = (text: string, folder = 'orm') => parse(text, folder).problems.map((p) => `${p.line}: ${p.message}`);
+
+describe('parseQuestion', () => {
+  it('parses a valid open question into prompt, answer, key points and follow-ups', () => {
+    const { question, problems } = parse(questionFile({ id: 'orm-a', tags: ['queryset', 'perf'], time: 90 }));
+    expect(problems).toEqual([]);
+    expect(question).toMatchObject({
+      id: 'orm-a',
+      topic: 'orm',
+      difficulty: 'mid',
+      type: 'open',
+      tags: ['queryset', 'perf'],
+      time: 90,
+      keypoints: ['first point about joins', 'second point about queries', 'third point about caching'],
+      followUps: ['Why?'],
+    });
+    expect(question?.prompt).toContain('What about orm-a?');
+    expect(question?.prompt).toContain('```python');
+    expect(question?.answer).toBe('The answer of orm-a.');
+  });
+
+  it('accepts CRLF line ends and a UTF-8 BOM', () => {
+    const text = '\uFEFF' + questionFile({ id: 'orm-crlf' }).replace(/\n/g, '\r\n');
+    const { question, problems } = parse(text);
+    expect(problems).toEqual([]);
+    expect(question?.id).toBe('orm-crlf');
+    expect(question?.answer).toBe('The answer of orm-crlf.');
+    expect(question?.prompt).not.toContain('\r');
+  });
+
+  it('reports a missing frontmatter at line 1', () => {
+    expect(messages('# just markdown\n')).toEqual(['1: missing YAML frontmatter (the file must start with a --- line)']);
+  });
+
+  it('reports a YAML syntax error on the line where it is', () => {
+    const text = '---\nid: orm-x\ntitle: ok\nkeypoints: [unclosed\n---\nQ\n## Answer\nA\n';
+    const [problem] = parse(text).problems;
+    expect(problem?.message).toMatch(/frontmatter does not parse/);
+    expect(problem?.line).toBeGreaterThanOrEqual(4);
+  });
+
+  it('refuses non-YAML frontmatter and never runs it', () => {
+    const marker = `__drill_pwned_${Date.now()}`;
+    const text = `---js\n{ id: (globalThis.${marker} = 'ran', 'orm-js'), title: 'x' }\n---\nQ\n## Answer\nA\n`;
+    expect(messages(text)).toEqual(['1: frontmatter language "js" is not allowed; only YAML is']);
+    expect((globalThis as Record<string, unknown>)[marker]).toBeUndefined();
+  });
+
+  it('requires id and title, with the line of the key when present', () => {
+    const text = '---\ndifficulty: mid\nkeypoints: [a]\n---\nQ\n## Answer\nA\n';
+    expect(messages(text)).toEqual(['1: missing required field "id"', '1: missing required field "title"']);
+  });
+
+  it('rejects an id that is not kebab-case, on the id line', () => {
+    const text = questionFile({ id: 'Orm_Bad' });
+    expect(messages(text)).toContain('2: id "Orm_Bad" must be kebab-case (lowercase letters, digits and single dashes)');
+  });
+
+  it('checks difficulty and type against their sets', () => {
+    expect(messages(questionFile({ id: 'orm-d', difficulty: 'expert' }))).toEqual(['4: difficulty "expert" must be one of junior, mid, senior']);
+    const text = questionFile({ id: 'orm-t' }).replace('type: open', 'type: essay');
+    expect(messages(text)).toEqual(['5: type "essay" must be one of open, choice']);
+  });
+
+  it('checks the topic matches the folder', () => {
+    const text = questionFile({ id: 'orm-topic', extra: 'topic: models' });
+    expect(parse(text).problems.map((p) => p.message)).toEqual(['topic "models" does not match its folder "orm"']);
+    expect(parse(questionFile({ id: 'orm-topic', extra: 'topic: orm' })).problems).toEqual([]);
+  });
+
+  it('requires key points and a non-empty answer for open questions', () => {
+    const noKeypoints = '---\nid: orm-k\ntitle: K\n---\nQ\n\n## Answer\nA\n';
+    expect(messages(noKeypoints)).toEqual(['1: an open question needs "keypoints": a list of the points a good answer covers']);
+    const noAnswer = '---\nid: orm-k\ntitle: K\nkeypoints: [a, b]\n---\nQ\n';
+    expect(messages(noAnswer)).toEqual(['1: missing "## Answer" section']);
+    const emptyAnswer = '---\nid: orm-k\ntitle: K\nkeypoints: [a, b]\n---\nQ\n\n## Answer\n\n## Follow-ups\n- x\n';
+    expect(messages(emptyAnswer)).toEqual(['8: "## Answer" section is empty']);
+  });
+
+  it('requires exactly one correct choice', () => {
+    const none = questionFile({ id: 'orm-c', type: 'choice' }).replace('correct: true', 'correct: false');
+    expect(messages(none)).toEqual(['6: a choice question needs exactly one correct choice (found 0)']);
+    const two = questionFile({ id: 'orm-c', type: 'choice' }).replace('    why: "No."', '    correct: true\n    why: "No."');
+    expect(messages(two)).toEqual(['6: a choice question needs exactly one correct choice (found 2)']);
+    expect(parse(questionFile({ id: 'orm-c', type: 'choice' })).problems).toEqual([]);
+  });
+
+  it('reports an unclosed code fence at the line it opens', () => {
+    const text = '---\nid: orm-f\ntitle: F\nkeypoints: [a]\n---\nQ\n\n```python\nx = 1\n\n## Answer\nA\n';
+    expect(messages(text)).toContain('8: code block is not closed (missing closing ```)');
+  });
+
+  it('does not treat headings inside code blocks as sections', () => {
+    const body = 'Q\n\n```text\n## Answer\n```\n\n## Answer\nReal answer.\n';
+    const { question } = parse(questionFile({ id: 'orm-h', body }));
+    expect(question?.prompt).toContain('## Answer');
+    expect(question?.answer).toBe('Real answer.');
+  });
+
+  it('strips terminal escape sequences from every text field', () => {
+    const esc = '\u001b';
+    const body = `Clear${esc}[2J me${esc}]0;pwned\u0007\n\n## Answer\nA${esc}[31m red\n\n## Follow-ups\n- F${esc}[H\n`;
+    // Raw ESC is not valid inside YAML scalars, but YAML's own \e escape produces one.
+    const text = questionFile({ id: 'orm-esc', body, keypoints: ['k\\e[1A up', 'two', 'three'] }).replace('title: Title of orm-esc', 'title: "T\\e[5n"');
+    const { question, problems } = parse(text);
+    expect(problems).toEqual([]);
+    const all = JSON.stringify(question);
+    expect(all).not.toMatch(/\\u001b|\\u0007/);
+    expect(question?.title).toBe('T');
+    expect(question?.prompt).toBe('Clear me');
+  });
+});
+
+describe('loadBank', () => {
+  it('loads every good file and skips a broken one with a file:line problem', async () => {
+    const root = writeBank({ orm: [{ id: 'orm-one' }, { id: 'orm-two' }], models: [{ id: 'models-one' }] });
+    writeFileSync(join(root, 'orm', 'broken.md'), '---\nid: orm-broken\ntitle: [oops\n---\n');
+    const { bank, problems } = await loadBank([root]);
+    expect(bank.questions.map((q) => q.id).sort()).toEqual(['models-one', 'orm-one', 'orm-two']);
+    expect(bank.topics.map((t) => t.name).sort()).toEqual(['models', 'orm']);
+    expect(problems).toHaveLength(1);
+    expect(problems[0]?.file).toMatch(/orm[\\/]broken\.md$/);
+    expect(problems[0]?.line).toBeGreaterThan(1);
+  });
+
+  it('reports duplicate ids across topics and keeps the first', async () => {
+    const root = writeBank({ orm: [{ id: 'shared-id' }], models: [{ id: 'other' }] });
+    writeFileSync(join(root, 'models', 'dupe.md'), questionFile({ id: 'shared-id' }));
+    const { bank, problems } = await loadBank([root]);
+    expect(bank.questions.filter((q) => q.id === 'shared-id')).toHaveLength(1);
+    // Topics load in name order, so models/dupe.md keeps the id and orm's copy is the duplicate.
+    expect(bank.questions.find((q) => q.id === 'shared-id')?.file).toMatch(/models[\\/]dupe\.md$/);
+    expect(problems.map((p) => p.message)).toEqual([expect.stringMatching(/^duplicate id "shared-id" \(already used by .*models[\\/]dupe\.md\)$/)]);
+    expect(problems[0]?.file).toMatch(/orm[\\/]shared-id\.md$/);
+    expect(problems[0]?.line).toBe(2);
+  });
+
+  it('merges several roots and reads _topic.md titles', async () => {
+    const a = writeBank({ orm: [{ id: 'orm-a' }] });
+    const b = writeBank({ caching: [{ id: 'caching-b' }] });
+    const { bank } = await loadBank([a, b]);
+    expect(bank.topics.map((t) => t.title)).toEqual(['CACHING topic', 'ORM topic']);
+    expect(bank.questions).toHaveLength(2);
+  });
+});
+
+describe('loadPaths (validate)', () => {
+  it('takes files, topic folders and roots', async () => {
+    const root = writeBank({ orm: [{ id: 'orm-a' }, { id: 'orm-b' }], views: [{ id: 'views-a' }] });
+    expect((await loadPaths([root])).bank.questions).toHaveLength(3);
+    expect((await loadPaths([join(root, 'orm')])).bank.questions).toHaveLength(2);
+    expect((await loadPaths([join(root, 'views', 'views-a.md')])).bank.questions).toHaveLength(1);
+    const missing = await loadPaths([join(root, 'nope')]);
+    expect(missing.missing).toEqual([join(root, 'nope')]);
+  });
+
+  it('ignores README.md and files starting with _ or .', async () => {
+    const root = tempDir();
+    mkdirSync(join(root, 'orm'));
+    writeFileSync(join(root, 'orm', 'README.md'), 'not a question');
+    writeFileSync(join(root, 'orm', '.draft.md'), 'not a question');
+    writeFileSync(join(root, 'orm', 'q.md'), questionFile({ id: 'orm-q' }));
+    const { bank, problems } = await loadPaths([root]);
+    expect(problems).toEqual([]);
+    expect(bank.questions.map((q) => q.id)).toEqual(['orm-q']);
+  });
+});
