@@ -44,8 +44,11 @@ await build({
   sourcemap: false,
   legalComments: 'none',
   chunkNames: 'chunks/[name]-[hash]',
-  // CommonJS dependencies bundled into ESM still call require() for Node built-ins.
-  banner: { js: "import{createRequire as __cr}from'node:module';const require=__cr(import.meta.url);" },
+  // CommonJS dependencies bundled into ESM still use require() for Node built-ins, and
+  // write-file-atomic hashes __filename into its temp names.
+  banner: {
+    js: "import{createRequire as __cr}from'node:module';import{fileURLToPath as __fu}from'node:url';const require=__cr(import.meta.url);const __filename=__fu(import.meta.url);",
+  },
   plugins: [hljsSubset],
   logLevel: 'warning',
 });

@@ -107,6 +107,16 @@ function makeContext(program: Command): Context {
 
 function buildProgram(): Command {
   const program = new Command('django-drill');
+  // Before any subcommand is added: subcommands copy these settings when created.
+  program.exitOverride();
+  program.configureOutput({
+    writeOut: (text) => process.stdout.write(text),
+    // Commander's own error lines are reformatted in main(); help text for errors still shows.
+    writeErr: (text) => {
+      if (!text.startsWith('error:')) process.stderr.write(text);
+    },
+    outputError: () => undefined,
+  });
   program
     .description('Drill Django interview questions in the terminal, with spaced repetition.')
     .version(version(), '-v, --version', 'print the version')
@@ -225,15 +235,6 @@ function printError(message: string, hint?: string): void {
 export async function main(argv: string[]): Promise<number> {
   chalk.level = colorLevel(argv, process.env, process.stdout.isTTY === true);
   const program = buildProgram();
-  program.exitOverride();
-  program.configureOutput({
-    writeOut: (text) => process.stdout.write(text),
-    // Commander's own errors are reformatted below; its help text still goes to stderr.
-    writeErr: (text) => {
-      if (!text.startsWith('error:')) process.stderr.write(text);
-    },
-    outputError: () => undefined,
-  });
   try {
     await program.parseAsync(argv);
     return typeof process.exitCode === 'number' ? process.exitCode : EXIT.ok;

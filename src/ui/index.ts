@@ -87,6 +87,7 @@ export function createTerminalUI(options: UIOptions): DrillUI {
         {
           message: 'Which key points did you cover?',
           choices: keypoints.map((point, index) => ({ name: point, value: index, checked: preticked.includes(index) })),
+          theme: { style: { renderSelectedChoices: (selected: readonly unknown[]) => `${selected.length} of ${keypoints.length}` } },
           pageSize: Math.max(7, keypoints.length),
           loop: false,
           required: false,

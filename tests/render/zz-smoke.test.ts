@@ -1,45 +1,15 @@
 import { test } from 'vitest';
-import chalk from 'chalk';
-import { renderMarkdown } from '../../src/render/markdown.js';
-const md = `# select_related vs prefetch_related
-
-Explain **when** to use \`select_related()\` vs *prefetch_related* in an ORM query; snake_case_name and author__name__icontains stay. __init__ is bold. See [the docs](https://docs.djangoproject.com/en/5.2/ref/models/querysets/#select-related) or <https://example.com>. This is a fairly long paragraph that should wrap at the configured width nicely without breaking \`inline code with spaces\` anywhere at all.
-
-1. First item
-2. Second item with a long text that needs wrapping because it is longer than the width we set here
-   - nested bullet
-   - another
-3. Third:
-   \`\`\`python
-   Book.objects.select_related("author")
-   \`\`\`
-
-> A quote with **bold**
-> continues
-
-| Lookup | SQL |
-|---|--:|
-| \`exact\` | = |
-| \`icontains\` | ILIKE |
-
----
-
-\`\`\`python
-def f(x):
-    # comment
-    return "a" + str(x)
-\`\`\`
-
-\`\`\`brainfuck
-+++.
-\`\`\`
-~~gone~~ 2 * 3 * 4 and a_b_c.
-Setext
-------
-`;
+import { computeStats } from '../../src/session/stats.js';
+import { renderStats } from '../../src/render/stats.js';
+import { attempt, makeBank, makeScores } from '../stats/fixtures.js';
 test('x', async () => {
-  chalk.level = 1;
-  console.log(await renderMarkdown(md, { color: true, width: 60 }));
-  console.log('=========');
-  console.log(await renderMarkdown(md, { color: false, width: 60 }));
+  const at: any[] = [];
+  const base = Date.parse('2026-11-25T10:00:00Z');
+  for (let d = 0; d < 80; d += (d % 5 === 0 ? 2 : 1)) {
+    for (let k = 0; k < (d * 7) % 5; k++) at.push(attempt(['orm-one','orm-two','models-one','views-one'][k % 4]!, new Date(base - d * 86400000 - k * 60000).toISOString(), (k % 3) / 2));
+  }
+  const s = computeStats({ bank: makeBank(), scores: makeScores(at), now: new Date(base + 3600000), timeZone: 'Europe/Paris' });
+  console.log(renderStats(s, { color: false }));
+  const chalk = (await import('chalk')).default; chalk.level = 1;
+  console.log(renderStats(s, { color: true }));
 });

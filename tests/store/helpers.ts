@@ -61,7 +61,8 @@ export async function extraFiles(dir: string): Promise<string[]> {
 
 /**
  * Bundle saver-child.ts into `outDir` and return the script path. The store's CommonJS
- * dependencies call require() for Node built-ins, which an ESM bundle has to provide.
+ * dependencies call require() for Node built-ins, and write-file-atomic hashes __filename into
+ * its temp names: an ESM bundle has neither, so the banner provides both.
  */
 export async function buildChild(outDir: string): Promise<string> {
   const outfile = join(outDir, 'saver-child.mjs');
@@ -72,11 +73,15 @@ export async function buildChild(outDir: string): Promise<string> {
     platform: 'node',
     format: 'esm',
     target: 'node20',
-    banner: { js: "import{createRequire as __cr}from'node:module';const require=__cr(import.meta.url);" },
+    banner: { js: CHILD_BANNER },
     logLevel: 'error',
   });
   return outfile;
 }
+
+export const CHILD_BANNER =
+  "import{createRequire as __cr}from'node:module';import{fileURLToPath as __fu}from'node:url';" +
+  'const require=__cr(import.meta.url);const __filename=__fu(import.meta.url);';
 
 export interface Child {
   proc: ChildProcess;

@@ -1,0 +1,70 @@
+/** Small banks and histories built in code, so these tests never depend on the real bank. */
+import { replayAll } from '../../src/srs/index.js';
+import type { Attempt, Bank, Question, Rating, ScoresFile, TopicInfo } from '../../src/types.js';
+
+export function topic(name: string, title = name.toUpperCase(), order = 0): TopicInfo {
+  return { name, title, description: `${title} questions`, order };
+}
+
+export function question(id: string, topicName: string, extra: Partial<Question> = {}): Question {
+  return {
+    id,
+    topic: topicName,
+    title: `Title of ${id}`,
+    difficulty: 'mid',
+    tags: [],
+    type: 'open',
+    keypoints: ['first point', 'second point'],
+    choices: [],
+    prompt: `What about ${id}?`,
+    answer: `The answer to ${id}.`,
+    followUps: [],
+    file: `/bank/${topicName}/${id}.md`,
+    ...extra,
+  };
+}
+
+export function makeBank(): Bank {
+  const topics = [topic('orm', 'ORM'), topic('models', 'Models'), topic('views', 'Views')];
+  const questions = [
+    question('orm-one', 'orm'),
+    question('orm-two', 'orm'),
+    question('orm-three', 'orm'),
+    question('orm-four', 'orm'),
+    question('models-one', 'models'),
+    question('models-two', 'models'),
+    question('views-one', 'views'),
+  ];
+  return { topics, questions };
+}
+
+const RATING_FOR: [number, Rating][] = [
+  [0.34, 'again'],
+  [0.67, 'hard'],
+  [1, 'good'],
+];
+
+export function attempt(questionId: string, at: string, score = 1, extra: Partial<Attempt> = {}): Attempt {
+  const rating = RATING_FOR.find(([limit]) => score < limit)?.[1] ?? 'easy';
+  return {
+    questionId,
+    topic: questionId.split('-')[0] ?? 'orm',
+    at,
+    score,
+    rating,
+    keypointsHit: score > 0 ? [0] : [],
+    durationMs: 60_000,
+    sessionId: `s-${at.slice(0, 10)}`,
+    mode: 'drill',
+    ...extra,
+  };
+}
+
+/** A scores file whose cards are the replay of its attempts, as the store keeps them. */
+export function makeScores(attempts: Attempt[]): ScoresFile {
+  return { version: 1, attempts, cards: replayAll(attempts), sessions: [] };
+}
+
+export function emptyScores(): ScoresFile {
+  return { version: 1, attempts: [], cards: {}, sessions: [] };
+}
