@@ -2,7 +2,7 @@
 // Bundles src/ into dist/ with esbuild. `--if-stale` skips the build when dist/ is newer than
 // every source file, so `npm start` and `npm test` build only when they need to.
 import { build } from 'esbuild';
-import { existsSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -23,13 +23,16 @@ if (process.argv.includes('--if-stale') && existsSync(out)) {
   if (inputs.every((p) => newestMtime(p) <= built)) process.exit(0);
 }
 
-// cli-highlight requires the whole of highlight.js; point it at src/render/hljs.ts instead.
+// cli-highlight requires the whole of highlight.js; point it at src/render/hljs.cjs instead.
 const hljsSubset = {
   name: 'hljs-subset',
   setup(b) {
-    b.onResolve({ filter: /^highlight\.js$/ }, () => ({ path: join(root, 'src', 'render', 'hljs.ts') }));
+    b.onResolve({ filter: /^highlight\.js$/ }, () => ({ path: join(root, 'src', 'render', 'hljs.cjs') }));
   },
 };
+
+// Stale chunks from an earlier build would ship in the package otherwise.
+rmSync(join(root, 'dist'), { recursive: true, force: true });
 
 await build({
   absWorkingDir: root,

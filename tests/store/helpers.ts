@@ -59,6 +59,10 @@ export async function extraFiles(dir: string): Promise<string[]> {
   return (await readdir(dir)).filter((name) => name !== 'scores.json').sort();
 }
 
+export const CHILD_BANNER =
+  "import{createRequire as __cr}from'node:module';import{fileURLToPath as __fu}from'node:url';" +
+  'const require=__cr(import.meta.url);const __filename=__fu(import.meta.url);';
+
 /**
  * Bundle saver-child.ts into `outDir` and return the script path. The store's CommonJS
  * dependencies call require() for Node built-ins, and write-file-atomic hashes __filename into
@@ -78,10 +82,6 @@ export async function buildChild(outDir: string): Promise<string> {
   });
   return outfile;
 }
-
-export const CHILD_BANNER =
-  "import{createRequire as __cr}from'node:module';import{fileURLToPath as __fu}from'node:url';" +
-  'const require=__cr(import.meta.url);const __filename=__fu(import.meta.url);';
 
 export interface Child {
   proc: ChildProcess;
