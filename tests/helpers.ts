@@ -76,3 +76,33 @@ export function attempt(questionId: string, at: string, rating: Attempt['rating'
   const score = { again: 0, hard: 0.5, good: 0.75, easy: 1 }[rating];
   return { questionId, topic: 'orm', at, score, rating, keypointsHit: [], durationMs: 1000, sessionId: 's1', mode: 'drill', ...extra };
 }
+
+import type { Context } from '../src/context.js';
+import { ScoresStore } from '../src/store/index.js';
+
+export interface FakeContext extends Context {
+  stdout: string[];
+  stderr: string[];
+}
+
+/** A Context over an in-memory bank and a real store in a temp home; output captured. */
+export function fakeContext(bank: Bank, options: { home?: string; now?: () => Date; json?: boolean } = {}): FakeContext {
+  const home = options.home ?? tempDir('home-');
+  const stdout: string[] = [];
+  const stderr: string[] = [];
+  const store = new ScoresStore({ home, warn: (line) => stderr.push(line) });
+  return {
+    stdout,
+    stderr,
+    opts: { questions: ['/bank'], builtInBank: false, home, json: options.json ?? false, color: false },
+    out: (text) => stdout.push(text),
+    err: (text) => stderr.push(text),
+    warn: (text) => stderr.push(`warning: ${text}`),
+    now: options.now ?? (() => new Date()),
+    stdinIsTTY: true,
+    stdoutIsTTY: true,
+    columns: 80,
+    loadBank: async () => ({ bank, problems: [] }),
+    store: async () => store,
+  };
+}

@@ -5,7 +5,7 @@
  *
  * Days are local calendar days in `timeZone` (a streak is about the candidate's days, not UTC's).
  * The history can be long (every answer ever), so attempts are walked once and the expensive part
- * — turning an instant into a local day — is cached per UTC hour.
+ * — turning an instant into a local day — is cached per UTC day.
  */
 import type { Readiness } from '../srs/index.js';
 import type { Bank, ScoresFile, TopicInfo } from '../types.js';
@@ -101,9 +101,10 @@ export function weekday(day: number): number {
 }
 
 /**
- * Instant (ms) → local day number in `timeZone`. One Intl formatter for the whole run; the UTC
- * offset is looked up once per UTC hour, and exactly (per instant) only in an hour where the
- * offset changes, since a DST switch can fall inside an hour (at :30 or :45 in some zones).
+ * Instant (ms) → local day number in `timeZone`. One Intl formatter for the whole run, and few
+ * calls to it: the UTC offset is looked up at both ends of each UTC day and, when they agree (no
+ * DST change that day), used for the whole day. A day with a change is looked up per hour, and
+ * the hour of the change per instant, since a switch can fall at :30 or :45 in some zones.
  */
 export function localDayCounter(timeZone: string): (ms: number) => number {
   const format = new Intl.DateTimeFormat('en-US', {
@@ -131,18 +132,22 @@ export function localDayCounter(timeZone: string): (ms: number) => number {
     );
     return wall - Math.floor(ms / 1000) * 1000;
   };
-  // hour index → offset for the whole hour, or null when it changes within that hour.
+  // Offset of a span if it is the same at both ends, else null (it changes inside).
+  const steady = (cache: Map<number, number | null>, index: number, size: number): number | null => {
+    let offset = cache.get(index);
+    if (offset === undefined) {
+      const first = offsetAt(index * size);
+      offset = first === offsetAt((index + 1) * size - 1000) ? first : null;
+      cache.set(index, offset);
+    }
+    return offset;
+  };
+  const days = new Map<number, number | null>();
   const hours = new Map<number, number | null>();
   return (ms: number): number => {
-    const hour = Math.floor(ms / HOUR_MS);
-    let offset = hours.get(hour);
-    if (offset === undefined) {
-      const first = offsetAt(hour * HOUR_MS);
-      const last = offsetAt((hour + 1) * HOUR_MS - 1000);
-      offset = first === last ? first : null;
-      hours.set(hour, offset);
-    }
-    return Math.floor((ms + (offset ?? offsetAt(ms))) / DAY_MS);
+    const offset =
+      steady(days, Math.floor(ms / DAY_MS), DAY_MS) ?? steady(hours, Math.floor(ms / HOUR_MS), HOUR_MS) ?? offsetAt(ms);
+    return Math.floor((ms + offset) / DAY_MS);
   };
 }
 
