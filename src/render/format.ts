@@ -180,6 +180,8 @@ export interface TableOptions {
   gap?: number;
   /** What to do with cells too wide once columns shrink: wrap (default) or cut with `…`. */
   overflow?: 'wrap' | 'truncate';
+  /** Columns that give up space first when the table is too wide (default: the widest). */
+  shrink?: number[];
   color?: boolean;
 }
 
@@ -220,7 +222,7 @@ export function table(rows: string[][], options: TableOptions = {}): string {
     for (const row of all) widest = Math.max(widest, ...(row[col] ?? '').split('\n').map(visibleWidth));
     natural.push(widest);
   }
-  const widths = fitWidths(natural, limit - gap * (columns - 1));
+  const widths = fitWidths(natural, limit - gap * (columns - 1), options.shrink);
 
   const table = new Table({
     chars: { ...NO_BORDERS, middle: ' '.repeat(gap) },
@@ -240,16 +242,25 @@ export function table(rows: string[][], options: TableOptions = {}): string {
     .join('\n');
 }
 
-/** Shrinks the widest columns, one column at a time, until the sum fits `budget`. */
-function fitWidths(natural: number[], budget: number): number[] {
+/**
+ * Shrinks columns, one column at a time, until the sum fits `budget`: the widest of the
+ * preferred ones while they can give, then the widest of all.
+ */
+function fitWidths(natural: number[], budget: number, preferred?: number[]): number[] {
   const widths = natural.map((w) => Math.max(1, w));
   let total = widths.reduce((a, b) => a + b, 0);
   const floor = 4;
-  while (total > budget) {
+  const widestOf = (candidates: number[]): number => {
     let widest = -1;
-    for (let i = 0; i < widths.length; i++) {
+    for (const i of candidates) {
       if ((widths[i] ?? 0) > floor && (widest < 0 || (widths[i] ?? 0) > (widths[widest] ?? 0))) widest = i;
     }
+    return widest;
+  };
+  const everyColumn = widths.map((_, i) => i);
+  while (total > budget) {
+    let widest = preferred ? widestOf(preferred) : -1;
+    if (widest < 0) widest = widestOf(everyColumn);
     if (widest < 0) break;
     widths[widest] = (widths[widest] ?? 0) - 1;
     total -= 1;

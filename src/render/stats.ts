@@ -128,6 +128,7 @@ export function renderStats(stats: Stats, opts: StatsRenderOptions): string {
         align: ['left', 'left', 'right', 'right', 'right', 'left'],
         width,
         overflow: 'truncate',
+        shrink: [0],
         color: opts.color,
       },
     ),
@@ -157,7 +158,15 @@ export function renderStats(stats: Stats, opts: StatsRenderOptions): string {
     lines.push(
       table(
         stats.weakest.map((q) => [percent(q.mastery), percent(q.lastScore), q.id, c.dim(q.title)]),
-        { head: ['mastery', 'last', 'id', 'title'], align: ['right', 'right', 'left', 'left'], width, overflow: 'truncate', color: opts.color },
+        {
+          head: ['mastery', 'last', 'id', 'title'],
+          align: ['right', 'right', 'left', 'left'],
+          width,
+          overflow: 'truncate',
+          // The id is what `django-drill show <id>` needs: cut the title first.
+          shrink: [3],
+          color: opts.color,
+        },
       ),
     );
   }

@@ -1,5 +1,7 @@
 /** Small banks and histories built in code, so these tests never depend on the real bank. */
+import type { Context } from '../../src/context.js';
 import { replayAll } from '../../src/srs/index.js';
+import type { ScoresStore } from '../../src/store/index.js';
 import type { Attempt, Bank, Question, Rating, ScoresFile, TopicInfo } from '../../src/types.js';
 
 export function topic(name: string, title = name.toUpperCase(), order = 0): TopicInfo {
@@ -67,4 +69,41 @@ export function makeScores(attempts: Attempt[]): ScoresFile {
 
 export function emptyScores(): ScoresFile {
   return { version: 1, attempts: [], cards: {}, sessions: [] };
+}
+
+export interface CapturedContext extends Context {
+  /** What `out` printed, each call ending in "\n" as on the real stdout. */
+  stdout: () => string;
+  outCalls: number;
+  stderr: string[];
+}
+
+/** A Context over an in-memory bank and scores file, printing into strings. */
+export function captureContext(
+  bank: Bank,
+  scores: ScoresFile,
+  options: { json?: boolean; color?: boolean; now?: Date; columns?: number } = {},
+): CapturedContext {
+  let stdout = '';
+  const stderr: string[] = [];
+  const store = { read: async () => scores } as unknown as ScoresStore;
+  const ctx: CapturedContext = {
+    stdout: () => stdout,
+    outCalls: 0,
+    stderr,
+    opts: { questions: ['/bank'], builtInBank: false, home: '/nonexistent-home', json: options.json ?? false, color: options.color ?? false },
+    out: (text) => {
+      ctx.outCalls += 1;
+      stdout += `${text}\n`;
+    },
+    err: (text) => stderr.push(text),
+    warn: (text) => stderr.push(`warning: ${text}`),
+    now: () => options.now ?? new Date('2026-11-25T12:00:00Z'),
+    stdinIsTTY: false,
+    stdoutIsTTY: false,
+    columns: options.columns ?? 80,
+    loadBank: async () => ({ bank, problems: [] }),
+    store: async () => store,
+  };
+  return ctx;
 }

@@ -39,10 +39,12 @@ describe('crash safety', () => {
       const home = await tempDir();
       const saved = new Set<string>();
       for (let k = 0; k < KILLS_PER_LANE; k++) {
+        const t0 = Date.now();
         const child = startChild(script, ['loop', home, `lane${n}-kill${k}`]);
         // From the first save on, the child is always somewhere in a save: locking, reading,
         // writing the temp file, fsync, rename, unlocking.
         await child.waitFor(/^saved /);
+        const tf = Date.now() - t0; if (tf > 1500) console.log('slow first save', tf);
         await sleep(Math.random() * 30);
         child.proc.kill('SIGKILL');
         const { signal } = await child.closed;
