@@ -1,0 +1,62 @@
+/**
+ * What `npx django-drill` does: pack the package, install the tarball into an empty folder, run
+ * the installed bin. Catches files missing from `files` and dependencies missing from the bundle.
+ */
+import { execFileSync } from 'node:child_process';
+import { existsSync, readdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { tempDir } from '../helpers.js';
+import { cleanEnv, ROOT } from '../e2e/harness.js';
+
+let installed: string;
+let tarballFiles: string[];
+
+beforeAll(() => {
+  const packDir = tempDir('pack-');
+  const out = execFileSync('npm', ['pack', '--json', '--pack-destination', packDir], { cwd: ROOT, encoding: 'utf8' });
+  const info = JSON.parse(out)[0] as { filename: string; files: { path: string }[] };
+  tarballFiles = info.files.map((f) => f.path);
+  const app = tempDir('app-');
+  writeFileSync(join(app, 'package.json'), JSON.stringify({ name: 'app', version: '1.0.0', private: true }));
+  execFileSync('npm', ['install', '--no-audit', '--no-fund', '--prefer-offline', join(packDir, info.filename)], { cwd: app, stdio: 'pipe' });
+  installed = join(app, 'node_modules', '.bin', 'django-drill');
+}, 120_000);
+
+describe('npm package', () => {
+  it('ships dist, bin and the question bank, and no sources or tests', () => {
+    expect(tarballFiles).toContain('bin/django-drill.js');
+    expect(tarballFiles).toContain('dist/cli.js');
+    expect(tarballFiles.some((f) => /^questions\/orm\/.+\.md$/.test(f))).toBe(true);
+    expect(tarballFiles.some((f) => f.startsWith('src/') || f.startsWith('tests/'))).toBe(false);
+  });
+
+  it('installs with no runtime dependencies: everything is bundled', () => {
+    const modules = readdirSync(join(installed, '..', '..'));
+    expect(modules.filter((m) => !m.startsWith('.'))).toEqual(['django-drill']);
+    expect(existsSync(installed)).toBe(true);
+  });
+
+  it('the installed bin prints help and lists the built-in bank', () => {
+    const home = tempDir('home-');
+    const env = cleanEnv(home);
+    const help = runInstalled(['--help'], env);
+    expect(help.code).toBe(0);
+    expect(help.stdout).toContain('Usage: django-drill');
+    const list = runInstalled(['list'], env);
+    expect(list.code).toBe(0);
+    expect(list.stdout).toMatch(/orm\s+ORM/);
+    const show = runInstalled(['show', 'orm-select-related-vs-prefetch-related'], env);
+    expect(show.code).toBe(0);
+    expect(show.stdout).toContain('LEFT OUTER JOIN');
+  });
+});
+
+function runInstalled(args: string[], env: Record<string, string>): { code: number; stdout: string } {
+  try {
+    return { code: 0, stdout: execFileSync(installed, args, { env, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }) };
+  } catch (error) {
+    const e = error as { status: number; stdout: string };
+    return { code: e.status, stdout: e.stdout };
+  }
+}
