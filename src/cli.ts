@@ -82,7 +82,7 @@ function globalOptions(program: Command): GlobalOptions {
 
 function makeContext(program: Command): Context {
   const opts = globalOptions(program);
-  let bank: Promise<LoadResult> | undefined;
+  const banks = new Map<boolean, Promise<LoadResult>>();
   let store: Promise<ScoresStore> | undefined;
   const err = (text: string) => process.stderr.write(`${text}\n`);
   return {
@@ -94,8 +94,13 @@ function makeContext(program: Command): Context {
     stdinIsTTY: process.stdin.isTTY === true,
     stdoutIsTTY: process.stdout.isTTY === true,
     columns: process.stdout.columns || 80,
-    loadBank: () => {
-      bank ??= import('./questions/cache.js').then((m) => m.loadBankCached(opts.questions, opts.home));
+    loadBank: (options) => {
+      const bodies = options?.bodies !== false;
+      let bank = banks.get(bodies);
+      if (!bank) {
+        bank = import('./questions/cache.js').then((m) => m.loadBankCached(opts.questions, opts.home, { bodies }));
+        banks.set(bodies, bank);
+      }
       return bank;
     },
     store: () => {

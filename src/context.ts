@@ -30,8 +30,12 @@ export interface Context {
   stdoutIsTTY: boolean;
   /** Terminal width (80 when unknown). */
   columns: number;
-  /** Loads the bank once; bad files become warnings (see LoadResult.problems). */
-  loadBank: () => Promise<LoadResult>;
+  /**
+   * Loads the bank (cached by file mtime/size); bad files become LoadResult.problems. With
+   * `bodies: false` questions come without prompt, answer, key points and choices: enough for
+   * list, stats and the picker, and much faster on a big bank.
+   */
+  loadBank: (options?: { bodies?: boolean }) => Promise<LoadResult>;
   /** The scores store for opts.home. */
   store: () => Promise<ScoresStore>;
 }

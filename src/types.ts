@@ -32,6 +32,8 @@ export interface Question {
   followUps: string[];
   /** Absolute path of the source file. */
   file: string;
+  /** Line of the `id:` key in the file (for duplicate-id reports). */
+  idLine?: number;
 }
 
 export interface TopicInfo {

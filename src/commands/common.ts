@@ -6,8 +6,8 @@ import { resolveTopics, suggest } from '../questions/bank.js';
 import type { Bank, TopicInfo } from '../types.js';
 
 /** Loads the bank; each bad file is one warning line on stderr naming file and line. */
-export async function loadBankWithWarnings(ctx: Context): Promise<LoadResult> {
-  const result = await ctx.loadBank();
+export async function loadBankWithWarnings(ctx: Context, options: { bodies?: boolean } = {}): Promise<LoadResult> {
+  const result = await ctx.loadBank(options);
   for (const p of result.problems) ctx.warn(`skipped ${p.file}:${p.line}: ${p.message}`);
   if (result.bank.questions.length === 0) {
     throw new UsageError(

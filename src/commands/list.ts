@@ -7,7 +7,7 @@ import { questionProgress, topicProgress } from '../session/progress.js';
 import { loadBankWithWarnings } from './common.js';
 
 export async function listCommand(ctx: Context, topicNames: string[]): Promise<void> {
-  const { bank } = await loadBankWithWarnings(ctx);
+  const { bank } = await loadBankWithWarnings(ctx, { bodies: false });
   const topics = resolveTopics(bank, topicNames);
   const scores = await (await ctx.store()).read();
   const now = ctx.now();

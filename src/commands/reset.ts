@@ -9,7 +9,7 @@ import { createUI } from './session-options.js';
 export async function resetCommand(ctx: Context, topicNames: string[], options: { yes?: boolean }): Promise<void> {
   let names: string[] | undefined;
   if (topicNames.length > 0) {
-    const { bank } = await loadBankWithWarnings(ctx);
+    const { bank } = await loadBankWithWarnings(ctx, { bodies: false });
     names = resolveTopics(bank, topicNames).map((t) => t.name);
   }
   const store = await ctx.store();

@@ -9,7 +9,7 @@ export async function showCommand(ctx: Context, id: string): Promise<void> {
   const { bank } = await loadBankWithWarnings(ctx);
   const q = findQuestion(bank, id);
   if (ctx.opts.json) {
-    const { file: _file, ...rest } = q;
+    const { file: _file, idLine: _line, ...rest } = q;
     ctx.out(JSON.stringify({ version: 1, question: rest }, null, 2));
     return;
   }

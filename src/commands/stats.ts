@@ -7,11 +7,11 @@
  *   {
  *     "version": 1,
  *     "generatedAt": ISO timestamp,
- *     "timeZone": IANA zone the days are counted in,
  *     "topics": [{ "topic", "title", "mastery" 0..1, "seen", "total", "due",
  *                  "accuracy30d" 0..1 or null (no answers in 30 days), "readiness" ready|shaky|weak }],
  *     "totals": { "attempts", "sessions", "totalTimeMs", "streak": { "current", "best" } },
- *     "heatmap": { "start", "end" (YYYY-MM-DD, local), "days": [{ "date", "count" }] × 84 },
+ *     "heatmap": { "start", "end", "days": [{ "date", "count" }] × 84 } — days are local
+ *                calendar days (YYYY-MM-DD) in the machine's time zone, the last one today,
  *     "weakest": [{ "id", "topic", "title", "mastery", "lastScore" }] (up to 5)
  *   }
  */
@@ -20,6 +20,7 @@ import { resolveTopics } from '../questions/bank.js';
 import { terminalSafeJson } from '../render/sanitize.js';
 import { renderStats } from '../render/stats.js';
 import { computeStats, type Stats } from '../session/stats.js';
+import type { Readiness } from '../srs/index.js';
 import { loadBankWithWarnings } from './common.js';
 
 export const STATS_JSON_VERSION = 1;
@@ -27,7 +28,6 @@ export const STATS_JSON_VERSION = 1;
 export interface StatsJson {
   version: typeof STATS_JSON_VERSION;
   generatedAt: string;
-  timeZone: string;
   topics: {
     topic: string;
     title: string;
@@ -36,7 +36,7 @@ export interface StatsJson {
     total: number;
     due: number;
     accuracy30d: number | null;
-    readiness: string;
+    readiness: Readiness;
   }[];
   totals: { attempts: number; sessions: number; totalTimeMs: number; streak: { current: number; best: number } };
   heatmap: { start: string; end: string; days: { date: string; count: number }[] };
@@ -50,7 +50,6 @@ export function statsToJson(stats: Stats): StatsJson {
   return {
     version: STATS_JSON_VERSION,
     generatedAt: stats.generatedAt,
-    timeZone: stats.timeZone,
     topics: stats.topics.map((t) => ({
       topic: t.topic.name,
       title: t.topic.title,
@@ -91,5 +90,5 @@ export async function statsCommand(ctx: Context, topics: string[]): Promise<void
     ctx.out(terminalSafeJson(statsToJson(stats)));
     return;
   }
-  ctx.out(renderStats(stats, { color: ctx.opts.color, width: ctx.columns }));
+  ctx.out(renderStats(stats, { color: ctx.opts.color, width: ctx.columns, scoped: topics.length > 0 }));
 }

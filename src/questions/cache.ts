@@ -1,6 +1,175 @@
-/** Bank loading entry point for commands. */
-import { loadBank, type LoadResult } from './load.js';
+/**
+ * A parse cache for big banks: one entry per file, keyed by its path, mtime and size, so an
+ * edited, added or deleted file is re-read on the next run and nothing stale is ever served.
+ * Files are still listed and stat()ed every time; only the YAML/Markdown parsing is saved.
+ *
+ * Two files under `<home>/cache/`: an index (what `list`, `stats` and the picker need) and the
+ * question bodies (prompt, answer, key points), read only by commands that show questions.
+ * The cache is best effort: any problem reading or writing it falls back to parsing.
+ */
+import { createHash } from 'node:crypto';
+import { mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Question, TopicInfo } from '../types.js';
+import {
+  assemble,
+  readQuestionFile,
+  readTopicInfo,
+  topicSources,
+  type LoadResult,
+  type ParsedFile,
+  type ParsedTopic,
+  type TopicSource,
+} from './load.js';
+import type { Problem } from './parse.js';
 
-export async function loadBankCached(roots: readonly string[], _home: string): Promise<LoadResult> {
-  return loadBank(roots);
+const CACHE_VERSION = 1;
+
+type Body = Pick<Question, 'prompt' | 'answer' | 'keypoints' | 'choices' | 'followUps'>;
+type Meta = Omit<Question, keyof Body>;
+
+interface FileEntry {
+  /** mtimeMs */
+  m: number;
+  /** size */
+  s: number;
+  q?: Meta;
+  p: Problem[];
+}
+
+interface TopicEntry {
+  m: number;
+  s: number;
+  info: TopicInfo;
+  p: Problem[];
+}
+
+interface IndexFile {
+  v: number;
+  files: Record<string, FileEntry>;
+  topics: Record<string, TopicEntry>;
+}
+
+type BodiesFile = { v: number; bodies: Record<string, { m: number; s: number; b: Body }> };
+
+export interface CacheOptions {
+  /** Also return prompts, answers and key points (drill, show, export). */
+  bodies: boolean;
+}
+
+function readJson<T extends { v: number }>(path: string): T | undefined {
+  try {
+    const data = JSON.parse(readFileSync(path, 'utf8')) as T;
+    return data && data.v === CACHE_VERSION ? data : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function writeJson(path: string, data: unknown): void {
+  const temp = `${path}.${process.pid}.tmp`;
+  writeFileSync(temp, JSON.stringify(data), { mode: 0o600 });
+  renameSync(temp, path);
+}
+
+function statOf(path: string): { m: number; s: number } | undefined {
+  try {
+    const st = statSync(path);
+    return { m: st.mtimeMs, s: st.size };
+  } catch {
+    return undefined;
+  }
+}
+
+const fresh = (entry: { m: number; s: number } | undefined, st: { m: number; s: number } | undefined) =>
+  entry !== undefined && st !== undefined && entry.m === st.m && entry.s === st.s;
+
+function split(question: Question): { meta: Meta; body: Body } {
+  const { prompt, answer, keypoints, choices, followUps, ...meta } = question;
+  return { meta, body: { prompt, answer, keypoints, choices, followUps } };
+}
+
+const EMPTY_BODY: Body = { prompt: '', answer: '', keypoints: [], choices: [], followUps: [] };
+
+export async function loadBankCached(roots: readonly string[], home: string, options: CacheOptions = { bodies: true }): Promise<LoadResult> {
+  const dir = join(home, 'cache');
+  const key = createHash('sha1').update(roots.join('\0')).digest('hex').slice(0, 16);
+  const indexPath = join(dir, `bank-${key}.json`);
+  const bodiesPath = join(dir, `bank-${key}.bodies.json`);
+  const index = readJson<IndexFile>(indexPath) ?? { v: CACHE_VERSION, files: {}, topics: {} };
+  const stored = options.bodies ? readJson<BodiesFile>(bodiesPath) : undefined;
+  const bodies: BodiesFile = stored ?? { v: CACHE_VERSION, bodies: {} };
+
+  const next: IndexFile = { v: CACHE_VERSION, files: {}, topics: {} };
+  const nextBodies: BodiesFile = { v: CACHE_VERSION, bodies: {} };
+  let changed = false;
+  let bodiesChanged = false;
+
+  const sources: TopicSource[] = (await Promise.all(roots.map(topicSources))).flat();
+  const topics: ParsedTopic[] = await Promise.all(
+    sources.map(async (source) => {
+      const topicPath = source.topicFile ?? join(source.dir, '_topic.md');
+      const topicStat = source.topicFile ? statOf(source.topicFile) : { m: 0, s: -1 };
+      let topic = index.topics[topicPath];
+      if (!fresh(topic, topicStat)) {
+        const parsed = await readTopicInfo(source);
+        topic = { m: topicStat?.m ?? 0, s: topicStat?.s ?? -1, info: parsed.info, p: parsed.problems };
+        changed = true;
+      }
+      next.topics[topicPath] = topic as TopicEntry;
+
+      const files: ParsedFile[] = await Promise.all(
+        source.files.map(async (path): Promise<ParsedFile> => {
+          const st = statOf(path);
+          const entry = index.files[path];
+          const body = bodies.bodies[path];
+          const metaOk = fresh(entry, st);
+          const bodyOk = !options.bodies || !entry?.q || fresh(body, st);
+          if (entry && metaOk && bodyOk) {
+            next.files[path] = entry;
+            if (options.bodies && body && entry.q) nextBodies.bodies[path] = body;
+            const question = entry.q ? { ...entry.q, ...(options.bodies && body ? body.b : EMPTY_BODY) } : undefined;
+            return { path, result: { problems: entry.p, ...(question ? { question } : {}) } };
+          }
+          const parsed = await readQuestionFile(path, source.folder);
+          const m = st?.m ?? 0;
+          const s = st?.s ?? -1;
+          if (parsed.result.question) {
+            const { meta, body: b } = split(parsed.result.question);
+            next.files[path] = { m, s, q: meta, p: parsed.result.problems };
+            nextBodies.bodies[path] = { m, s, b };
+          } else {
+            next.files[path] = { m, s, p: parsed.result.problems };
+          }
+          changed = true;
+          bodiesChanged = true;
+          return parsed;
+        }),
+      );
+      return { folder: source.folder, info: (topic as TopicEntry).info, problems: (topic as TopicEntry).p, files };
+    }),
+  );
+
+  // Deleted files drop out because `next` only holds what exists now.
+  if (Object.keys(index.files).length !== Object.keys(next.files).length) changed = true;
+  try {
+    if (changed || bodiesChanged) {
+      mkdirSync(dir, { recursive: true, mode: 0o700 });
+      if (changed) writeJson(indexPath, next);
+      // Keep bodies we did not read this time (an index-only run) so they are not lost.
+      if (bodiesChanged) writeJson(bodiesPath, options.bodies ? nextBodies : mergeBodies(readJson<BodiesFile>(bodiesPath), nextBodies, next));
+    }
+  } catch {
+    // A read-only or full home only costs speed.
+  }
+  return assemble(topics);
+}
+
+function mergeBodies(old: BodiesFile | undefined, fresh: BodiesFile, index: IndexFile): BodiesFile {
+  const merged: BodiesFile = { v: CACHE_VERSION, bodies: {} };
+  for (const path of Object.keys(index.files)) {
+    const body = fresh.bodies[path] ?? old?.bodies[path];
+    if (body) merged.bodies[path] = body;
+  }
+  return merged;
 }

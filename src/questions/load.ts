@@ -5,7 +5,7 @@
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { basename, dirname, join, relative, resolve, sep } from 'node:path';
 import type { Bank, Question, TopicInfo } from '../types.js';
-import { parseQuestion, parseTopicInfo, type Problem } from './parse.js';
+import { parseQuestion, parseTopicInfo, type ParseResult, type Problem } from './parse.js';
 
 export type { Problem } from './parse.js';
 
@@ -31,27 +31,12 @@ async function listDir(dir: string) {
   }
 }
 
-/** A topic folder holds question files; a bank root holds topic folders. */
-export async function isTopicFolder(dir: string): Promise<boolean> {
-  const entries = await listDir(dir);
-  if (entries.some((e) => e.isFile() && (isQuestionFile(e.name) || e.name === '_topic.md'))) return true;
-  return false;
-}
-
 export interface TopicSource {
   folder: string;
   dir: string;
+  /** `<dir>/_topic.md` when it exists. */
+  topicFile?: string;
   files: string[];
-}
-
-/** Topic folders of a root, sorted by name; files sorted. */
-export async function topicSources(root: string): Promise<TopicSource[]> {
-  const dir = resolve(root);
-  if (await isTopicFolder(dir)) return [await topicSource(dir)];
-  const entries = await listDir(dir);
-  const folders = entries.filter((e) => e.isDirectory() && !e.name.startsWith('.') && !e.name.startsWith('_'));
-  const sources = await Promise.all(folders.map((e) => topicSource(join(dir, e.name))));
-  return sources.filter((s) => s.files.length > 0).sort((a, b) => a.folder.localeCompare(b.folder));
 }
 
 async function topicSource(dir: string): Promise<TopicSource> {
@@ -60,53 +45,73 @@ async function topicSource(dir: string): Promise<TopicSource> {
     .filter((e) => e.isFile() && isQuestionFile(e.name))
     .map((e) => join(dir, e.name))
     .sort();
-  return { folder: basename(dir), dir, files };
+  const hasTopic = entries.some((e) => e.isFile() && e.name === '_topic.md');
+  return { folder: basename(dir), dir, files, ...(hasTopic ? { topicFile: join(dir, '_topic.md') } : {}) };
 }
 
-export interface FileText {
+/** Topic folders of a root (or the root itself when it is a topic folder), sorted by name. */
+export async function topicSources(root: string): Promise<TopicSource[]> {
+  const dir = resolve(root);
+  const entries = await listDir(dir);
+  // A topic folder holds question files; a bank root holds topic folders.
+  if (entries.some((e) => e.isFile() && (isQuestionFile(e.name) || e.name === '_topic.md'))) return [await topicSource(dir)];
+  const folders = entries.filter((e) => e.isDirectory() && !e.name.startsWith('.') && !e.name.startsWith('_'));
+  const sources = await Promise.all(folders.map((e) => topicSource(join(dir, e.name))));
+  return sources.filter((s) => s.files.length > 0).sort((a, b) => a.folder.localeCompare(b.folder));
+}
+
+/** The parse of one question file, its path absolute. */
+export interface ParsedFile {
   path: string;
-  text: string;
+  result: ParseResult;
 }
 
-async function readText(path: string): Promise<string | undefined> {
+export interface ParsedTopic {
+  folder: string;
+  info: TopicInfo;
+  problems: Problem[];
+  files: ParsedFile[];
+}
+
+/** Reads a file; an unreadable one becomes a problem instead of a crash. */
+export async function readQuestionFile(path: string, folder: string): Promise<ParsedFile> {
   try {
-    return await readFile(path, 'utf8');
-  } catch {
-    return undefined;
+    return { path, result: parseQuestion(await readFile(path, 'utf8'), path, folder) };
+  } catch (error) {
+    const reason = (error as NodeJS.ErrnoException).code ?? (error as Error).message;
+    return { path, result: { problems: [{ file: path, line: 1, message: `cannot read the file (${reason})` }] } };
   }
 }
 
+export async function readTopicInfo(source: TopicSource): Promise<{ info: TopicInfo; problems: Problem[] }> {
+  const text = source.topicFile ? await readFile(source.topicFile, 'utf8').catch(() => undefined) : undefined;
+  return parseTopicInfo(text, source.folder, source.topicFile ?? join(source.dir, '_topic.md'));
+}
+
 /**
- * Builds a bank from already-read sources. Ids must be unique across the whole bank: the first
- * file (in root order, then path order) keeps the id, later ones are problems.
+ * Builds a bank from parsed files. Ids must be unique across the whole bank: the first file (in
+ * root order, then topic and path order) keeps the id, later ones are problems.
  */
-export function assemble(
-  topics: { folder: string; topicFile?: FileText; files: FileText[] }[],
-): LoadResult {
+export function assemble(topics: readonly ParsedTopic[]): LoadResult {
   const problems: Problem[] = [];
   const questions: Question[] = [];
   const seen = new Map<string, string>();
   const infos = new Map<string, TopicInfo>();
   for (const topic of topics) {
     if (!infos.has(topic.folder)) {
-      const parsed = parseTopicInfo(topic.topicFile?.text, topic.folder, topic.topicFile ? displayPath(topic.topicFile.path) : '_topic.md');
-      problems.push(...parsed.problems);
-      infos.set(topic.folder, parsed.info);
+      problems.push(...topic.problems);
+      infos.set(topic.folder, topic.info);
     }
     for (const file of topic.files) {
-      const shown = displayPath(file.path);
-      const result = parseQuestion(file.text, shown, topic.folder);
-      problems.push(...result.problems);
-      const question = result.question;
+      problems.push(...file.result.problems);
+      const question = file.result.question;
       if (!question) continue;
       const first = seen.get(question.id);
       if (first !== undefined) {
-        const line = lineOf(file.text, /^id\s*:/m);
-        problems.push({ file: shown, line, message: `duplicate id "${question.id}" (already used by ${first})` });
+        problems.push({ file: file.path, line: question.idLine ?? 1, message: `duplicate id "${question.id}" (already used by ${displayPath(first)})` });
         continue;
       }
-      seen.set(question.id, shown);
-      question.file = file.path;
+      seen.set(question.id, file.path);
       questions.push(question);
     }
   }
@@ -114,30 +119,24 @@ export function assemble(
   const topicList = [...infos.values()]
     .filter((t) => used.has(t.name))
     .sort((a, b) => a.order - b.order || a.name.localeCompare(b.name));
-  return { bank: { topics: topicList, questions }, problems };
+  return {
+    bank: { topics: topicList, questions },
+    problems: problems.map((p) => ({ ...p, file: displayPath(p.file) })),
+  };
 }
 
-function lineOf(text: string, pattern: RegExp): number {
-  const index = text.search(pattern);
-  return index === -1 ? 1 : text.slice(0, index).split('\n').length;
+async function parseSource(source: TopicSource): Promise<ParsedTopic> {
+  const [topic, files] = await Promise.all([
+    readTopicInfo(source),
+    Promise.all(source.files.map((path) => readQuestionFile(path, source.folder))),
+  ]);
+  return { folder: source.folder, info: topic.info, problems: topic.problems, files };
 }
 
-/** Reads and assembles every topic of the given roots. */
+/** Reads and assembles every topic of the given roots (no cache). */
 export async function loadBank(roots: readonly string[]): Promise<LoadResult> {
   const sources = (await Promise.all(roots.map(topicSources))).flat();
-  const topics = await Promise.all(
-    sources.map(async (source) => {
-      const topicPath = join(source.dir, '_topic.md');
-      const topicText = await readText(topicPath);
-      const files = await Promise.all(source.files.map(async (path) => ({ path, text: (await readText(path)) ?? '' })));
-      return {
-        folder: source.folder,
-        topicFile: topicText === undefined ? undefined : { path: topicPath, text: topicText },
-        files,
-      };
-    }),
-  );
-  return assemble(topics);
+  return assemble(await Promise.all(sources.map(parseSource)));
 }
 
 /**
@@ -146,28 +145,18 @@ export async function loadBank(roots: readonly string[]): Promise<LoadResult> {
  */
 export async function loadPaths(paths: readonly string[]): Promise<LoadResult & { missing: string[] }> {
   const missing: string[] = [];
-  const groups: { folder: string; topicFile?: FileText; files: FileText[] }[] = [];
+  const topics: ParsedTopic[] = [];
   for (const path of paths) {
     const full = resolve(path);
     const info = await stat(full).catch(() => undefined);
     if (!info) {
       missing.push(path);
-      continue;
-    }
-    if (info.isFile()) {
-      const text = (await readText(full)) ?? '';
-      groups.push({ folder: basename(dirname(full)), files: [{ path: full, text }] });
-      continue;
-    }
-    for (const source of await topicSources(full)) {
-      const topicPath = join(source.dir, '_topic.md');
-      const topicText = await readText(topicPath);
-      groups.push({
-        folder: source.folder,
-        topicFile: topicText === undefined ? undefined : { path: topicPath, text: topicText },
-        files: await Promise.all(source.files.map(async (p) => ({ path: p, text: (await readText(p)) ?? '' }))),
-      });
+    } else if (info.isFile()) {
+      const folder = basename(dirname(full));
+      topics.push({ folder, info: parseTopicInfo(undefined, folder).info, problems: [], files: [await readQuestionFile(full, folder)] });
+    } else {
+      for (const source of await topicSources(full)) topics.push(await parseSource(source));
     }
   }
-  return { ...assemble(groups), missing };
+  return { ...assemble(topics), missing };
 }

@@ -234,6 +234,7 @@ export function parseQuestion(raw: string, file: string, folder: string): ParseR
   if (problems.length > 0 || id === undefined || title === undefined) return { problems };
   const question: Question = {
     id,
+    idLine: at('id'),
     topic: folder,
     title: clean(title),
     difficulty,

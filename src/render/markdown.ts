@@ -17,7 +17,7 @@ export interface MarkdownOptions {
   width?: number;
 }
 
-// Fence info → highlight.js language. Only languages src/render/hljs.ts registers in the bundle.
+// Fence info → highlight.js language. Only languages src/render/hljs.cjs registers in the bundle.
 const LANGUAGES: Record<string, string> = {
   python: 'python',
   py: 'python',

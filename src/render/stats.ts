@@ -10,6 +10,8 @@ export interface StatsRenderOptions {
   color: boolean;
   /** Columns available; the screen uses at most 80. */
   width?: number;
+  /** The user named the topics (`stats orm`): an empty screen then names them. */
+  scoped?: boolean;
 }
 
 const WEEKDAYS = ['Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun'];
@@ -103,10 +105,12 @@ export function renderStats(stats: Stats, opts: StatsRenderOptions): string {
 
   if (stats.totals.attempts === 0) {
     const example = names[0] ?? '<topic>';
-    const scope = stats.topics.length === 1 ? ` in ${example}` : '';
-    lines.push(`No answers yet${scope}. Start with: ${c.bold(`django-drill drill ${example}`)}`);
+    const scope = opts.scoped && names.length > 0 && names.join(', ').length <= 30 ? ` in ${names.join(', ')}` : '';
+    const start = `Start with: ${c.bold(`django-drill drill ${example}`)}`;
+    const line = `No answers yet${scope}. ${start}`;
+    lines.push(...(visibleWidth(line) <= width ? [line] : [`No answers yet${scope}.`, start]));
     if (names.length > 1) lines.push(...joinWrapped(names, width - 8, ', ').map((l, i) => (i === 0 ? `Topics: ${l}` : `        ${l}`)));
-    return lines.map((line) => (visibleWidth(line) > width ? truncate(line, width) : line)).join('\n');
+    return lines.join('\n');
   }
 
   lines.push(`${c.bold('django-drill stats')}${c.dim(` · ${stats.heatmap.end}`)}`);

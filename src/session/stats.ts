@@ -262,8 +262,3 @@ export function computeStats(input: StatsInput): Stats {
     weakest: weakest.slice(0, WEAKEST_COUNT),
   };
 }
-
-/** Attempts of the selected topics exist at all (the screen has something to show). */
-export function hasHistory(stats: Stats): boolean {
-  return stats.totals.attempts > 0;
-}

@@ -131,6 +131,7 @@ describe('empty history', () => {
 
   it('names the topic when one was asked for', () => {
     const stats = computeStats({ bank: makeBank(), scores: emptyScores(), now: NOW, timeZone: 'UTC', topics: ['views'] });
-    expect(renderStats(stats, { color: false })).toBe('No answers yet in views. Start with: django-drill drill views');
+    expect(renderStats(stats, { color: false, scoped: true })).toBe('No answers yet in views. Start with: django-drill drill views');
+    expect(renderStats(stats, { color: false })).toBe('No answers yet. Start with: django-drill drill views');
   });
 });

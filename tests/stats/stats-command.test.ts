@@ -13,7 +13,6 @@ const StatsJsonSchema = z
   .object({
     version: z.literal(1),
     generatedAt: z.string().datetime(),
-    timeZone: z.string().min(1),
     topics: z.array(
       z
         .object({

@@ -1,0 +1,68 @@
+import { existsSync, readdirSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { loadBankCached } from '../../src/questions/cache.js';
+import { loadBank } from '../../src/questions/load.js';
+import { questionFile, tempDir, writeBank } from '../helpers.js';
+
+const titles = async (root: string, home: string, bodies = false) =>
+  (await loadBankCached([root], home, { bodies })).bank.questions.map((q) => `${q.id}:${q.title}`).sort();
+
+describe('bank cache', () => {
+  it('serves the same bank as a fresh parse, with and without bodies', async () => {
+    const root = writeBank({ orm: [{ id: 'orm-a' }, { id: 'orm-b', type: 'choice' }], views: [{ id: 'views-a' }] });
+    const home = tempDir();
+    const direct = await loadBank([root]);
+    const first = await loadBankCached([root], home, { bodies: true });
+    const second = await loadBankCached([root], home, { bodies: true });
+    expect(first).toEqual(direct);
+    expect(second).toEqual(direct);
+    const index = await loadBankCached([root], home, { bodies: false });
+    expect(index.bank.questions.map((q) => q.id)).toEqual(direct.bank.questions.map((q) => q.id));
+    expect(index.bank.questions[0]?.answer).toBe('');
+    expect(readdirSync(join(home, 'cache')).sort()).toEqual([expect.stringMatching(/^bank-\w+\.bodies\.json$/), expect.stringMatching(/^bank-\w+\.json$/)]);
+  });
+
+  it('sees an edited, an added and a deleted file on the next load', async () => {
+    const root = writeBank({ orm: [{ id: 'orm-a', title: 'Old title' }, { id: 'orm-b' }] });
+    const home = tempDir();
+    expect(await titles(root, home)).toEqual(['orm-a:Old title', 'orm-b:Title of orm-b']);
+
+    writeFileSync(join(root, 'orm', 'orm-a.md'), questionFile({ id: 'orm-a', title: 'New title' }));
+    writeFileSync(join(root, 'orm', 'orm-c.md'), questionFile({ id: 'orm-c', title: 'Added' }));
+    rmSync(join(root, 'orm', 'orm-b.md'));
+    expect(await titles(root, home)).toEqual(['orm-a:New title', 'orm-c:Added']);
+    expect(await titles(root, home, true)).toEqual(['orm-a:New title', 'orm-c:Added']);
+  });
+
+  it('re-reads a file whose size is unchanged but whose mtime moved', async () => {
+    const root = writeBank({ orm: [{ id: 'orm-a', title: 'AAAA' }] });
+    const home = tempDir();
+    expect(await titles(root, home, true)).toEqual(['orm-a:AAAA']);
+    const file = join(root, 'orm', 'orm-a.md');
+    writeFileSync(file, questionFile({ id: 'orm-a', title: 'BBBB' }));
+    const later = new Date(Date.now() + 5000);
+    utimesSync(file, later, later);
+    expect(await titles(root, home, true)).toEqual(['orm-a:BBBB']);
+  });
+
+  it('keeps reporting a broken file from the cache, and sees it fixed', async () => {
+    const root = writeBank({ orm: [{ id: 'orm-a' }] });
+    const home = tempDir();
+    writeFileSync(join(root, 'orm', 'bad.md'), 'no frontmatter');
+    for (let i = 0; i < 2; i++) {
+      const { problems } = await loadBankCached([root], home, { bodies: false });
+      expect(problems.map((p) => p.message)).toEqual([expect.stringContaining('missing YAML frontmatter')]);
+    }
+    writeFileSync(join(root, 'orm', 'bad.md'), questionFile({ id: 'orm-fixed' }));
+    expect((await loadBankCached([root], home, { bodies: false })).problems).toEqual([]);
+  });
+
+  it('works when the home folder cannot be written', async () => {
+    const root = writeBank({ orm: [{ id: 'orm-a' }] });
+    const home = join(tempDir(), 'file-not-dir');
+    writeFileSync(home, 'x');
+    expect(await titles(root, home)).toEqual(['orm-a:Title of orm-a']);
+    expect(existsSync(join(home, 'cache'))).toBe(false);
+  });
+});
