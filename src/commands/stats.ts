@@ -82,7 +82,7 @@ export function statsToJson(stats: Stats): StatsJson {
 }
 
 export async function statsCommand(ctx: Context, topics: string[]): Promise<void> {
-  const { bank } = await loadBankWithWarnings(ctx);
+  const { bank } = await loadBankWithWarnings(ctx, { bodies: false });
   const selected = resolveTopics(bank, topics);
   const scores = await (await ctx.store()).read();
   const stats = computeStats({ bank, scores, now: ctx.now(), topics: selected.map((t) => t.name) });

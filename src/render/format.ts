@@ -7,7 +7,6 @@
  * whatever the level (tests and `--no-color` screens depend on that).
  */
 import chalk, { Chalk, type ChalkInstance } from 'chalk';
-import Table from 'cli-table3';
 import type { Readiness } from '../srs/index.js';
 
 const plainChalk = new Chalk({ level: 0 });
@@ -40,7 +39,11 @@ function charWidth(ch: string): number {
 }
 
 /** Columns `text` takes in a terminal: ANSI codes count 0, CJK and emoji 2. Single line. */
+const PRINTABLE_ASCII = /^[\x20-\x7e]*$/;
+
 export function visibleWidth(text: string): number {
+  // Fast path for the bulk of cells: plain printable ASCII is one column a character.
+  if (PRINTABLE_ASCII.test(text)) return text.length;
   const plain = stripAnsi(text);
   let width = 0;
   for (let i = 0; i < plain.length; i++) {
@@ -185,27 +188,60 @@ export interface TableOptions {
   color?: boolean;
 }
 
-const NO_BORDERS = {
-  top: '',
-  'top-mid': '',
-  'top-left': '',
-  'top-right': '',
-  bottom: '',
-  'bottom-mid': '',
-  'bottom-left': '',
-  'bottom-right': '',
-  left: '',
-  'left-mid': '',
-  mid: '',
-  'mid-mid': '',
-  right: '',
-  'right-mid': '',
-  middle: '',
-};
+/** Splits plain text into lines of at most `width` columns, at spaces where possible. */
+function wrapText(text: string, width: number): string[] {
+  const lines: string[] = [];
+  for (const paragraph of text.split('\n')) {
+    let line = '';
+    for (const word of paragraph.split(' ')) {
+      let rest = word;
+      while (visibleWidth(rest) > width) {
+        // A word longer than the column is cut hard.
+        if (line) {
+          lines.push(line);
+          line = '';
+        }
+        let cut = '';
+        for (const ch of rest) {
+          if (visibleWidth(cut + ch) > width) break;
+          cut += ch;
+        }
+        lines.push(cut);
+        rest = rest.slice(cut.length);
+      }
+      if (!line) line = rest;
+      else if (visibleWidth(line) + 1 + visibleWidth(rest) <= width) line += ` ${rest}`;
+      else {
+        lines.push(line);
+        line = rest;
+      }
+    }
+    lines.push(line);
+  }
+  return lines;
+}
+
+/** A cell as lines of exactly `width` columns (styled text that fits is kept as it is). */
+function cellLines(text: string, width: number, align: Align, overflow: 'wrap' | 'truncate'): string[] {
+  let lines: string[];
+  if (!text.includes('\n') && visibleWidth(text) <= width) lines = [text];
+  else {
+    // Too wide: lay out the plain text (a long cell's colour is not worth a broken escape code).
+    const plain = stripAnsi(text);
+    lines = overflow === 'truncate' ? plain.split('\n').map((l) => truncate(l, width)) : wrapText(plain, width);
+  }
+  return lines.map((line) => {
+    const room = Math.max(0, width - visibleWidth(line));
+    if (align === 'right') return ' '.repeat(room) + line;
+    if (align === 'center') return ' '.repeat(Math.floor(room / 2)) + line + ' '.repeat(Math.ceil(room / 2));
+    return line + ' '.repeat(room);
+  });
+}
 
 /**
  * Columns without borders, header in bold, ANSI-aware, fitted into `width`: when the natural
- * widths do not fit, the widest columns give up space first.
+ * widths do not fit, the widest columns give up space first. Hand-rolled rather than cli-table3,
+ * whose layout is quadratic in rows (10 s for a 10,000-question `list`); this is linear.
  */
 export function table(rows: string[][], options: TableOptions = {}): string {
   const gap = options.gap ?? 2;
@@ -216,30 +252,26 @@ export function table(rows: string[][], options: TableOptions = {}): string {
   const columns = Math.max(0, ...all.map((r) => r.length));
   if (columns === 0) return '';
 
-  const natural: number[] = [];
-  for (let col = 0; col < columns; col++) {
-    let widest = 0;
-    for (const row of all) widest = Math.max(widest, ...(row[col] ?? '').split('\n').map(visibleWidth));
-    natural.push(widest);
+  const natural: number[] = new Array<number>(columns).fill(0);
+  for (const row of all) {
+    for (let col = 0; col < columns; col++) {
+      const cell = row[col] ?? '';
+      const width = cell.includes('\n') ? Math.max(...cell.split('\n').map(visibleWidth)) : visibleWidth(cell);
+      if (width > (natural[col] ?? 0)) natural[col] = width;
+    }
   }
   const widths = fitWidths(natural, limit - gap * (columns - 1), options.shrink);
-
-  const table = new Table({
-    chars: { ...NO_BORDERS, middle: ' '.repeat(gap) },
-    // cli-table3 colours through @colors/colors with its own TTY detection: keep it out.
-    style: { head: [], border: [], 'padding-left': 0, 'padding-right': 0 },
-    colWidths: widths,
-    colAligns: Array.from({ length: columns }, (_, i) => options.align?.[i] ?? 'left'),
-    wordWrap: options.overflow !== 'truncate',
-    wrapOnWordBoundary: true,
-    ...(head ? { head } : {}),
-  });
-  for (const row of rows) table.push(Array.from({ length: columns }, (_, i) => row[i] ?? ''));
-  return table
-    .toString()
-    .split('\n')
-    .map((line) => line.replace(/ +$/, ''))
-    .join('\n');
+  const overflow = options.overflow ?? 'wrap';
+  const spacer = ' '.repeat(gap);
+  const out: string[] = [];
+  for (const row of all) {
+    const cells = widths.map((w, col) => cellLines(row[col] ?? '', w, options.align?.[col] ?? 'left', overflow));
+    const height = Math.max(...cells.map((lines) => lines.length));
+    for (let i = 0; i < height; i++) {
+      out.push(cells.map((lines, col) => lines[i] ?? ' '.repeat(widths[col] ?? 0)).join(spacer).trimEnd());
+    }
+  }
+  return out.join('\n');
 }
 
 /**

@@ -70,7 +70,6 @@ describe('crash safety', () => {
     }
 
     await Promise.all(Array.from({ length: LANES }, (_, n) => lane(n)));
-    console.log("COUNTS", kills, killedMidWrite, killedMidSave);
     expect(kills).toBe(200);
     // Some kills must land while the temp file was being written, and some after the rename but
     // before the child could report it: otherwise the test never reached the instants that matter.

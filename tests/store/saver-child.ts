@@ -69,7 +69,8 @@ switch (mode) {
       await new Promise((resolve) => setTimeout(resolve, Math.random() * 4));
     }
     out(`done ${t0} ${Date.now()}`);
-    process.exit(0);
+    process.stdin.destroy();
+    break;
   }
   case 'hold': {
     await acquireLock(join(home, 'scores.json'), 5000);

@@ -1,0 +1,150 @@
+#!/usr/bin/env node
+// Start-up benchmark: each case against a bare `node -e 0` in the same run, as median ratios,
+// plus peak RSS. Usage: npm run bench [-- --runs 15] [-- --smoke] [-- --check]
+//   --smoke  one run of each case, no warm-up (CI: keeps the script from rotting)
+//   --check  exit 1 when a target is missed
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus, totalmem } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { ATTEMPTS, PER_TOPIC, TOPICS, writeBank, writeScores } from './fixtures.mjs';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const args = process.argv.slice(2);
+const smoke = args.includes('--smoke');
+const check = args.includes('--check');
+const runsArg = args.indexOf('--runs');
+const runs = smoke ? 1 : Math.max(10, Number(runsArg >= 0 ? args[runsArg + 1] : 15));
+const warmups = smoke ? 0 : 2;
+
+const work = join(root, '.bench');
+const bank10k = join(work, 'bank-10k');
+const home100k = join(work, 'home-100k');
+const homeBuiltIn = join(work, 'home-builtin');
+const homeDrill = join(work, 'home-drill');
+const rssFile = join(work, 'rss.txt');
+mkdirSync(work, { recursive: true });
+process.stderr.write('Preparing fixtures (first run only: 10,000 questions, 100,000 attempts)…\n');
+writeBank(bank10k);
+writeScores(home100k);
+mkdirSync(homeBuiltIn, { recursive: true });
+
+const bin = join(root, 'bin', 'django-drill.js');
+const preload = join(root, 'bench', 'rss.cjs');
+const baseEnv = Object.fromEntries(
+  Object.entries({ ...process.env, DJANGO_DRILL_HOME: homeBuiltIn }).filter(([k, v]) => v !== undefined && !['NO_COLOR', 'FORCE_COLOR', 'DJANGO_DRILL_QUESTIONS'].includes(k)),
+);
+
+const cases = [
+  { name: 'node -e 0', argv: ['-e', '0'], baseline: true },
+  { name: '--help', argv: [bin, '--help'], target: 1.5 },
+  { name: 'list (built-in bank)', argv: [bin, 'list'], target: 1.8 },
+  { name: 'show <id> (highlighted)', argv: [bin, 'show', 'orm-select-related-vs-prefetch-related'], env: { FORCE_COLOR: '1' }, target: 2.5 },
+  { name: 'list (10k-question bank)', argv: [bin, 'list', '--questions', bank10k], target: 3 },
+  { name: 'stats (100k attempts)', argv: [bin, 'stats', '--questions', bank10k, '--home', home100k], target: 3.5, rssTarget: 200 },
+];
+
+function runOnce(c) {
+  rmSync(rssFile, { force: true });
+  const env = { ...baseEnv, ...c.env, BENCH_RSS_OUT: rssFile };
+  const start = process.hrtime.bigint();
+  const result = spawnSync(process.execPath, ['-r', preload, ...c.argv], { env, stdio: ['ignore', 'pipe', 'pipe'], maxBuffer: 256 * 1024 * 1024 });
+  const ms = Number(process.hrtime.bigint() - start) / 1e6;
+  if (result.status !== 0) throw new Error(`${c.name} exited ${result.status}: ${String(result.stderr).slice(0, 500)}`);
+  const rss = Number(readFileSync(rssFile, 'utf8').trim().split('\n').pop()) / 1024;
+  return { ms, rss };
+}
+
+/** Time until the first question is on screen in a pseudo-terminal, and the same for a bare node. */
+async function ptyCase() {
+  let pty;
+  try {
+    pty = (await import('node-pty')).default;
+  } catch {
+    return undefined;
+  }
+  const once = (argv, env, marker) =>
+    new Promise((resolve, reject) => {
+      rmSync(rssFile, { force: true });
+      const start = process.hrtime.bigint();
+      const term = pty.spawn(process.execPath, ['-r', preload, ...argv], { cols: 100, rows: 40, cwd: root, env: { ...baseEnv, ...env, BENCH_RSS_OUT: rssFile } });
+      let seen = '';
+      let done = false;
+      const timer = setTimeout(() => {
+        term.kill();
+        reject(new Error(`no "${marker}" on screen after 20 s: ${seen.slice(-300)}`));
+      }, 20_000);
+      term.onData((data) => {
+        seen += data;
+        if (!done && seen.includes(marker)) {
+          done = true;
+          const ms = Number(process.hrtime.bigint() - start) / 1e6;
+          clearTimeout(timer);
+          term.kill();
+          resolve(ms);
+        }
+      });
+    });
+  rmSync(homeDrill, { recursive: true, force: true });
+  const drill = () => once([bin, 'drill', 'orm', '--home', homeDrill], {}, 'press Enter to reveal');
+  const bare = () => once(['-e', "process.stdout.write('ready\\n')"], {}, 'ready');
+  for (let i = 0; i < warmups; i++) {
+    await bare();
+    await drill();
+  }
+  const a = [];
+  const b = [];
+  for (let i = 0; i < runs; i++) {
+    a.push(await bare());
+    b.push(await drill());
+  }
+  return { bare: median(a), drill: median(b) };
+}
+
+function median(values) {
+  const sorted = [...values].sort((x, y) => x - y);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+}
+
+for (let i = 0; i < warmups; i++) for (const c of cases) runOnce(c);
+const samples = new Map(cases.map((c) => [c.name, { ms: [], rss: [] }]));
+// Interleaved rounds: background noise hits every case alike.
+for (let i = 0; i < runs; i++) {
+  for (const c of cases) {
+    const { ms, rss } = runOnce(c);
+    samples.get(c.name).ms.push(ms);
+    samples.get(c.name).rss.push(rss);
+  }
+}
+const pty = await ptyCase();
+
+const base = median(samples.get('node -e 0').ms);
+const rows = cases.map((c) => {
+  const s = samples.get(c.name);
+  const ms = median(s.ms);
+  const ratio = ms / base;
+  const rss = Math.max(...s.rss);
+  const ok = (c.target === undefined || ratio <= c.target) && (c.rssTarget === undefined || rss <= c.rssTarget);
+  return { name: c.name, ms, ratio, target: c.target, rss, rssTarget: c.rssTarget, ok };
+});
+if (pty) {
+  const ratio = pty.drill / pty.bare;
+  rows.push({ name: 'drill orm: first question (pty)', ms: pty.drill, ratio, target: 3, rss: NaN, ok: ratio <= 3, note: `vs ${pty.bare.toFixed(0)} ms for node in a pty` });
+}
+
+const pad = (s, n) => String(s).padEnd(n);
+const lines = [
+  `django-drill start-up, ${runs} run${runs === 1 ? '' : 's'} per case (median), ${cpus().length} × ${cpus()[0]?.model.trim() ?? 'cpu'}, ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}`,
+  `fixtures: ${TOPICS * PER_TOPIC} questions in ${TOPICS} topics, ${ATTEMPTS} attempts`,
+  '',
+  `| ${pad('case', 33)} | median ms | × node -e 0 | target | peak RSS MB | ok |`,
+  `|${'-'.repeat(35)}|-----------|-------------|--------|-------------|----|`,
+  ...rows.map((r) =>
+    `| ${pad(r.name, 33)} | ${pad(r.ms.toFixed(0), 9)} | ${pad(r.ratio.toFixed(2) + '×', 11)} | ${pad(r.target ? `≤ ${r.target}×` : '', 6)} | ${pad(Number.isNaN(r.rss) ? '' : r.rss.toFixed(0) + (r.rssTarget ? ` (≤ ${r.rssTarget})` : ''), 11)} | ${r.target === undefined ? '' : r.ok ? 'yes' : 'NO'} |${r.note ? ` ${r.note}` : ''}`,
+  ),
+];
+console.log(lines.join('\n'));
+writeFileSync(join(work, 'last-run.md'), `${lines.join('\n')}\n`);
+if (check && rows.some((r) => !r.ok)) process.exitCode = 1;
