@@ -80,6 +80,23 @@ function globalOptions(program: Command): GlobalOptions {
   return { questions, builtInBank, home, json: o.json === true, color: chalk.level > 0 };
 }
 
+/**
+ * A big bank read for the first time takes seconds: a spinner on stderr says so. ora is loaded
+ * only then, while the files are being parsed.
+ */
+function slowParseSpinner(files: number, color: boolean): (() => void) | undefined {
+  if (files < 300 || !process.stderr.isTTY) return undefined;
+  let stop: (() => void) | undefined;
+  let finished = false;
+  void import('./ui/spinner.js').then(({ startSpinner }) => {
+    if (!finished) stop = startSpinner(`Reading ${files} question files (cached for next time)…`, color);
+  });
+  return () => {
+    finished = true;
+    stop?.();
+  };
+}
+
 function makeContext(program: Command): Context {
   const opts = globalOptions(program);
   const banks = new Map<boolean, Promise<LoadResult>>();
@@ -98,7 +115,9 @@ function makeContext(program: Command): Context {
       const bodies = options?.bodies !== false;
       let bank = banks.get(bodies);
       if (!bank) {
-        bank = import('./questions/cache.js').then((m) => m.loadBankCached(opts.questions, opts.home, { bodies }));
+        bank = import('./questions/cache.js').then(({ loadBankCached }) =>
+          loadBankCached(opts.questions, opts.home, { bodies, onParse: (files) => slowParseSpinner(files, opts.color) }),
+        );
         banks.set(bodies, bank);
       }
       return bank;

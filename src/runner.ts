@@ -214,7 +214,7 @@ export function summarize(ctx: Context, bank: Bank, outcome: SessionOutcome): st
     formatDuration(r.durationMs) + (r.overtime ? ' ⏱' : ''),
   ]);
   lines.push(table(rows, { head: ['question', 'score', 'rating', 'time'], align: ['left', 'right', 'left', 'right'], width: Math.min(ctx.columns, 100) }));
-  lines.push(`${chalk.bold('Session score:')} ${percent(record.score)} over ${results.length} answer${results.length === 1 ? '' : 's'}`);
+  lines.push('', `${chalk.bold('Session score:')} ${percent(record.score)} over ${results.length} answer${results.length === 1 ? '' : 's'}`);
 
   const now = ctx.now();
   const before = topicProgress(bank, questionProgress(bank, outcome.before, now));
@@ -228,7 +228,7 @@ export function summarize(ctx: Context, bank: Bank, outcome: SessionOutcome): st
       const sign = delta > 0 ? chalk.green(`+${delta}`) : delta < 0 ? chalk.red(String(delta)) : chalk.dim('±0');
       return `  ${t.topic.name}: ${percent(old)} → ${percent(t.mastery)} (${sign})`;
     });
-  if (changes.length > 0) lines.push(chalk.bold('Mastery'), ...changes);
+  if (changes.length > 0) lines.push('', chalk.bold('Mastery'), ...changes);
 
   const missed: string[] = [];
   const reported = new Set<string>();
@@ -239,14 +239,14 @@ export function summarize(ctx: Context, bank: Bank, outcome: SessionOutcome): st
     const points = r.question.keypoints.filter((_, i) => !last.grade.keypointsHit.includes(i));
     if (points.length > 0) missed.push(`  ${chalk.bold(r.question.title)} ${chalk.dim(`(${r.question.id})`)}`, ...points.map((p) => `    • ${p}`));
   }
-  if (missed.length > 0) lines.push(chalk.bold('To reread'), ...missed);
+  if (missed.length > 0) lines.push('', chalk.bold('To reread'), ...missed);
 
   const nextDue = Object.entries(outcome.after.cards)
     .filter(([id]) => bank.questions.some((q) => q.id === id && touched.has(q.topic)))
     .sort((a, b) => a[1].due.localeCompare(b[1].due))[0];
   if (nextDue) {
     const title = bank.questions.find((q) => q.id === nextDue[0])?.title ?? nextDue[0];
-    lines.push(`${chalk.bold('Next due:')} ${title} ${chalk.dim(relativeDue(nextDue[1].due, now))}`);
+    lines.push('', `${chalk.bold('Next due:')} ${title} ${chalk.dim(relativeDue(nextDue[1].due, now))}`);
   }
   return lines.join('\n');
 }

@@ -12,6 +12,7 @@ export async function listCommand(ctx: Context, topicNames: string[]): Promise<v
   const scores = await (await ctx.store()).read();
   const now = ctx.now();
   const progress = questionProgress(bank, scores, now);
+  const width = ctx.stdoutIsTTY ? ctx.columns : Number.MAX_SAFE_INTEGER;
 
   if (topicNames.length === 0) {
     const rows = topicProgress(bank, progress);
@@ -35,7 +36,7 @@ export async function listCommand(ctx: Context, topicNames: string[]): Promise<v
     ctx.out(
       table(
         rows.map((t) => [t.topic.name, t.topic.title, String(t.total), `${t.seen}`, t.due > 0 ? chalk.yellow(String(t.due)) : '0', percent(t.mastery)]),
-        { head: ['topic', 'title', 'questions', 'seen', 'due', 'mastery'], align: ['left', 'left', 'right', 'right', 'right', 'right'], width: ctx.columns },
+        { head: ['topic', 'title', 'questions', 'seen', 'due', 'mastery'], align: ['left', 'left', 'right', 'right', 'right', 'right'], width, shrink: [1], overflow: 'truncate' },
       ),
     );
     ctx.out(chalk.dim(`${bank.questions.length} questions in ${bank.topics.length} topics. Drill one: django-drill drill <topic>`));
@@ -75,7 +76,8 @@ export async function listCommand(ctx: Context, topicNames: string[]): Promise<v
         const due = p?.dueAt === undefined ? chalk.dim('new') : p.due ? chalk.yellow(relativeDue(p.dueAt, now)) : relativeDue(p.dueAt, now);
         return [q.id, q.difficulty, q.title, last, due];
       }),
-      { head: ['id', 'difficulty', 'title', 'last', 'due'], align: ['left', 'left', 'left', 'right', 'left'], width: ctx.columns },
+      // One line per question: the title gives way first, and a pipe gets full lines.
+      { head: ['id', 'difficulty', 'title', 'last', 'due'], align: ['left', 'left', 'left', 'right', 'left'], width, shrink: [2], overflow: 'truncate' },
     ),
   );
 }

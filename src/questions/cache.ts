@@ -55,6 +55,11 @@ type BodiesFile = { v: number; bodies: Record<string, { m: number; s: number; b:
 export interface CacheOptions {
   /** Also return prompts, answers and key points (drill, show, export). */
   bodies: boolean;
+  /**
+   * Called once, before parsing, when some files are not in the cache: how many. May return a
+   * function called when parsing is done (the CLI shows a spinner for a big cold bank).
+   */
+  onParse?: (files: number) => (() => void) | undefined;
 }
 
 function readJson<T extends { v: number }>(path: string): T | undefined {
@@ -106,6 +111,18 @@ export async function loadBankCached(roots: readonly string[], home: string, opt
   let bodiesChanged = false;
 
   const sources: TopicSource[] = (await Promise.all(roots.map(topicSources))).flat();
+  const stats = new Map<string, { m: number; s: number } | undefined>();
+  let toParse = 0;
+  for (const source of sources) {
+    for (const path of source.files) {
+      const st = statOf(path);
+      stats.set(path, st);
+      const entry = index.files[path];
+      if (!fresh(entry, st) || (options.bodies && entry?.q && !fresh(bodies.bodies[path], st))) toParse += 1;
+    }
+  }
+  const done = toParse > 0 ? options.onParse?.(toParse) : undefined;
+
   const topics: ParsedTopic[] = await Promise.all(
     sources.map(async (source) => {
       const topicPath = source.topicFile ?? join(source.dir, '_topic.md');
@@ -120,7 +137,7 @@ export async function loadBankCached(roots: readonly string[], home: string, opt
 
       const files: ParsedFile[] = await Promise.all(
         source.files.map(async (path): Promise<ParsedFile> => {
-          const st = statOf(path);
+          const st = stats.get(path);
           const entry = index.files[path];
           const body = bodies.bodies[path];
           const metaOk = fresh(entry, st);
@@ -149,6 +166,7 @@ export async function loadBankCached(roots: readonly string[], home: string, opt
       return { folder: source.folder, info: (topic as TopicEntry).info, problems: (topic as TopicEntry).p, files };
     }),
   );
+  done?.();
 
   // Deleted files drop out because `next` only holds what exists now.
   if (Object.keys(index.files).length !== Object.keys(next.files).length) changed = true;

@@ -167,7 +167,8 @@ function flatten(nodes: Inline[], style: Style, state: RenderState, out: Flow[] 
         break;
       case 'link': {
         const label = node.children.length === 1 && node.children[0]?.kind === 'text' ? node.children[0].text : undefined;
-        const bare = node.url.replace(/^mailto:/, '');
+        // GFM autolinks: `a@b.co` links to mailto:a@b.co, `www.x.com` to http://www.x.com.
+        const bare = node.url.replace(/^mailto:|^http:\/\/(?=www\.)/, '');
         if (label === node.url || label === bare) {
           out.push({ text: bare, style: { ...style, url: true }, atomic: true });
           break;

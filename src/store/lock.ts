@@ -78,7 +78,7 @@ export interface HeldLock {
 function isAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
-    return pid < 0;
+    return true;
   } catch (err) {
     // EPERM: the process exists but belongs to someone else.
     return (err as NodeJS.ErrnoException).code === 'EPERM';

@@ -35,18 +35,23 @@ describe('crash safety', () => {
     let kills = 0;
     let killedMidSave = 0;
     let killedMidWrite = 0;
+    // One failing lane stops the others, so no child is still saving once the test is over.
+    let failed = false;
 
     async function lane(n: number): Promise<void> {
       const home = await tempDir();
       const saved = new Set<string>();
-      for (let k = 0; k < KILLS_PER_LANE; k++) {
+      for (let k = 0; k < KILLS_PER_LANE && !failed; k++) {
         const tag = `lane${n}-kill${k}`;
         const child = startChild(script, ['loop', home, tag]);
         // From the first save on, the child is always somewhere in a save: locking, reading,
         // writing the temp file, fsync, rename, unlocking.
-        await child.waitFor(/^saved /);
-        await sleep(Math.random() * 20);
-        child.proc.kill('SIGKILL');
+        try {
+          await child.waitFor(/^saved /);
+          await sleep(Math.random() * 20);
+        } finally {
+          child.proc.kill('SIGKILL');
+        }
         const { signal } = await child.closed;
         expect(signal, child.stderr()).toBe('SIGKILL');
         kills++;
@@ -69,24 +74,39 @@ describe('crash safety', () => {
       expect(await readdir(home)).toEqual(['scores.json']);
     }
 
-    await Promise.all(Array.from({ length: LANES }, (_, n) => lane(n)));
+    const lanes = Array.from({ length: LANES }, (_, n) =>
+      lane(n).catch((err: unknown) => {
+        failed = true;
+        throw err;
+      }),
+    );
+    const failure = (await Promise.allSettled(lanes)).find((r) => r.status === 'rejected');
+    if (failure) throw failure.reason;
     expect(kills).toBe(200);
     // Some kills must land while the temp file was being written, and some after the rename but
     // before the child could report it: otherwise the test never reached the instants that matter.
     expect(killedMidWrite).toBeGreaterThan(0);
     expect(killedMidSave).toBeGreaterThan(0);
-    // ~20 s on two idle cores; the limit allows for a machine busy with other work.
+    // About 40 s of CPU, mostly Node starting 200 times: ~20 s on two idle cores. The limit
+    // allows for a machine busy with other work.
   }, 150_000);
 
   it('two processes saving 50 attempts each at the same time: all 100 kept, cards reflect both', async () => {
     const home = await tempDir();
     const a = startChild(script, ['batch', home, 'a', '50', 'q-shared']);
     const b = startChild(script, ['batch', home, 'b', '50', 'q-shared']);
-    await Promise.all([a.waitFor(/^ready$/), b.waitFor(/^ready$/)]);
-    a.proc.stdin?.write('go\n');
-    b.proc.stdin?.write('go\n');
-    const [doneA, doneB] = await Promise.all([a.waitFor(/^done /, 30_000), b.waitFor(/^done /, 30_000)]);
-    await Promise.all([a.closed, b.closed]);
+    let doneA: string;
+    let doneB: string;
+    try {
+      await Promise.all([a.waitFor(/^ready$/), b.waitFor(/^ready$/)]);
+      a.proc.stdin?.write('go\n');
+      b.proc.stdin?.write('go\n');
+      [doneA, doneB] = await Promise.all([a.waitFor(/^done /, 30_000), b.waitFor(/^done /, 30_000)]);
+    } finally {
+      a.proc.kill('SIGKILL');
+      b.proc.kill('SIGKILL');
+      await Promise.all([a.closed, b.closed]);
+    }
 
     // The two batches really ran at the same time.
     const [, a0, a1] = doneA.split(' ').map(Number);

@@ -91,6 +91,17 @@ describe('ScoresStore basics', () => {
     expect(await readFile(store.path, 'utf8')).not.toContain('huge');
   });
 
+  it('saves text with JSON punctuation, quotes and newlines in it exactly', async () => {
+    const store = new ScoresStore({ home: await tempDir(), warn: vi.fn() });
+    // Strings ending in `},{` or `},` look like the boundary between two entries.
+    const odd = attempt({ questionId: 'q},', topic: 'a},{', sessionId: 'line\nbreak "quoted" },{"é 🙂' });
+    await store.record({ attempts: [odd, attempt()], session: session({ id: 'x},{', topics: ['},{"'] }) });
+    const data = JSON.parse(await readFile(store.path, 'utf8'));
+    expect(data.attempts[0]).toEqual(odd);
+    expect(Object.keys(data.cards)).toContain('q},');
+    expect(data.sessions[0]).toMatchObject({ id: 'x},{', topics: ['},{"'] });
+  });
+
   it('refuses to write an attempt its own reader would reject, and writes nothing', async () => {
     const home = join(await tempDir(), 'h');
     const store = new ScoresStore({ home, warn: vi.fn() });
