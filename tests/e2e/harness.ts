@@ -39,7 +39,7 @@ export const stripAnsi = (s: string) => s.replace(/\x1b\[[0-9;?]*[ -/]*[@-~]|\x1
 
 export interface Terminal {
   write(data: string): void;
-  /** Waits until the output since the last mark matches; returns that output (ANSI stripped). */
+  /** Waits until the plain output after the last match matches; returns that output (ANSI stripped). */
   waitFor(pattern: string | RegExp, timeoutMs?: number): Promise<string>;
   /** Everything printed so far (ANSI stripped). */
   text(): string;
@@ -65,18 +65,28 @@ export function spawnTerminal(args: string[], env: Record<string, string>, size 
     waitFor(pattern, timeoutMs = 15_000) {
       return new Promise((resolve, reject) => {
         const check = () => {
-          const recent = stripAnsi(output.slice(mark));
-          const found = typeof pattern === 'string' ? recent.includes(pattern) : pattern.test(recent);
-          if (found) {
+          // Match on the plain text after the previous match, and consume only up to the end of
+          // this match: what follows it in the same chunk is still there for the next wait.
+          const plain = stripAnsi(output);
+          const recent = plain.slice(mark);
+          let end = -1;
+          if (typeof pattern === 'string') {
+            const at = recent.indexOf(pattern);
+            if (at !== -1) end = at + pattern.length;
+          } else {
+            const m = new RegExp(pattern.source, pattern.flags.replace('g', '')).exec(recent);
+            if (m) end = m.index + m[0].length;
+          }
+          if (end !== -1) {
             listeners.delete(check);
             clearTimeout(timer);
-            mark = output.length;
+            mark += end;
             resolve(recent);
           }
         };
         const timer = setTimeout(() => {
           listeners.delete(check);
-          reject(new Error(`Timed out waiting for ${String(pattern)}. Screen so far:\n${stripAnsi(output.slice(mark)).slice(-3000)}`));
+          reject(new Error(`Timed out waiting for ${String(pattern)}. Screen so far:\n${stripAnsi(output).slice(mark).slice(-3000)}`));
         }, timeoutMs);
         listeners.add(check);
         check();
