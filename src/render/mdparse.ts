@@ -67,13 +67,14 @@ function fenceLanguage(info: string | undefined): string {
 const inlineSource = (text: string): string => text.trim().replace(/\n[ \t]+/g, '\n');
 
 function listItem(item: Tokens.ListItem): Block[] {
-  const blocks = toBlocks(item.tokens);
-  if (item.task) {
-    const box = item.checked ? '\\[x\\]' : '\\[ \\]';
-    const first = blocks[0];
-    if (first?.kind === 'paragraph') first.text = `${box} ${first.text}`;
-    else blocks.unshift({ kind: 'paragraph', text: box });
-  }
+  const [first, ...rest] = item.tokens as MarkedToken[];
+  // A tight task item starts with a checkbox token; a loose one keeps `[ ]` in its paragraph.
+  if (first?.type !== 'checkbox') return toBlocks(item.tokens);
+  const blocks = toBlocks(rest);
+  const box = first.checked ? '\\[x\\]' : '\\[ \\]';
+  const head = blocks[0];
+  if (head?.kind === 'paragraph') head.text = `${box} ${head.text}`;
+  else blocks.unshift({ kind: 'paragraph', text: box });
   return blocks;
 }
 
@@ -114,7 +115,7 @@ function toBlocks(tokens: Token[]): Block[] {
         blocks.push({ kind: 'rule' });
         break;
       // Reference links are not resolved (see parseInline), so a definition stays the text it
-      // was. HTML blocks never come with the HTML rules off; as text if one did.
+      // was. HTML blocks never come with the HTML rules off; text if one did.
       case 'def':
       case 'html':
         blocks.push({ kind: 'paragraph', text: inlineSource(token.raw.trim()) });
@@ -205,6 +206,10 @@ function toInline(tokens: Token[]): Inline[] {
   return out;
 }
 
+/**
+ * A Block's inline source → Inline nodes. Lexed on its own, without the document's reference
+ * definitions: `[text][ref]` stays text, as the definition does.
+ */
 export function parseInline(text: string): Inline[] {
   return toInline(Lexer.lexInline(text, options()));
 }

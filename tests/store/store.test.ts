@@ -180,7 +180,7 @@ describe('ScoresStore basics', () => {
     expect((await store.read()).attempts).toHaveLength(1);
   });
 
-  it('checks 100,000 attempts in about the time JSON.parse takes to read them (no schema library)', async () => {
+  it('reads a history of 100,000 attempts whole (speed is measured by npm run bench, not here)', async () => {
     const home = await tempDir();
     const attempts = Array.from({ length: 100_000 }, (_, i) =>
       attempt({ questionId: `q-${i % 500}`, sessionId: `s-${Math.floor(i / 10)}`, at: new Date(Date.UTC(2025, 0, 1) + i * 60_000).toISOString() }),
@@ -189,24 +189,8 @@ describe('ScoresStore basics', () => {
     const cards = Object.fromEntries(attempts.slice(0, 500).map((a) => [a.questionId, replay([a])]));
     const store = new ScoresStore({ home, warn: vi.fn() });
     await writeFile(store.path, JSON.stringify({ version: 1, attempts, cards, sessions: [] }));
-
-    // Relative to the bare parse, so a busy machine slows both sides alike. The hand-written
-    // check adds ~20 %; a zod schema adds 250-600 %.
-    const fastest = async (run: () => Promise<unknown>): Promise<number> => {
-      let best = Number.POSITIVE_INFINITY;
-      for (let i = 0; i < 3; i++) {
-        const started = performance.now();
-        await run();
-        best = Math.min(best, performance.now() - started);
-      }
-      return best;
-    };
-    const bare = await fastest(async () => JSON.parse(await readFile(store.path, 'utf8')));
-    let count = 0;
-    const checked = await fastest(async () => {
-      count = (await store.read()).attempts.length;
-    });
-    expect(count).toBe(100_000);
-    expect(checked).toBeLessThan(bare * 2.5);
+    const data = await store.read();
+    expect(data.attempts).toHaveLength(100_000);
+    expect(data.attempts[99_999]).toEqual(attempts[99_999]);
   }, 30_000);
 });
