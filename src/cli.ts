@@ -10,7 +10,7 @@ import chalk from 'chalk';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import type { Context, GlobalOptions } from './context.js';
 import { DrillError, EXIT, UsageError } from './errors.js';
-import { builtInQuestionsDir, packageRoot } from './questions/bank.js';
+import { builtInQuestionsDir, packageRoot } from './paths.js';
 import type { LoadResult } from './questions/load.js';
 import type { ScoresStore } from './store/index.js';
 import { DIFFICULTIES } from './types.js';

@@ -1,7 +1,7 @@
 /** Flags shared by `drill` and `warmup`, and the run of a session with its summary. */
 import type { Context } from '../context.js';
 import { EXIT } from '../errors.js';
-import { runSession, summarize, type SessionPlan } from '../runner.js';
+import type { runSession, SessionPlan } from '../runner.js';
 import type { ScoresStore } from '../store/index.js';
 import type { Bank, Difficulty, ScoresFile } from '../types.js';
 import type { DrillUI } from '../ui/index.js';
@@ -38,6 +38,8 @@ export async function runAndSummarize(
   scores: ScoresFile,
   plan: SessionPlan,
 ): Promise<Awaited<ReturnType<typeof runSession>>> {
+  // Loaded here, not at the top: `reset` shares this module and never runs a session.
+  const { runSession, summarize } = await import('../runner.js');
   const outcome = await runSession(ctx, ui, bank, store, scores, plan);
   ctx.out(summarize(ctx, bank, outcome));
   if (outcome.interrupted) process.exitCode = EXIT.interrupted;

@@ -1,25 +1,8 @@
-/** Where the bank lives and how command-line topic names map onto it. */
-import { existsSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+/** How command-line topic names and ids map onto the bank. */
+export { builtInQuestionsDir, packageRoot } from '../paths.js';
 import { closest, distance } from 'fastest-levenshtein';
 import { UsageError } from '../errors.js';
 import type { Bank, Question, TopicInfo } from '../types.js';
-
-/** The package root, found from this module's location (never from the working directory). */
-export function packageRoot(): string {
-  let dir = dirname(fileURLToPath(import.meta.url));
-  while (!existsSync(join(dir, 'package.json'))) {
-    const parent = dirname(dir);
-    if (parent === dir) throw new Error('django-drill: cannot find its package folder');
-    dir = parent;
-  }
-  return dir;
-}
-
-export function builtInQuestionsDir(): string {
-  return join(packageRoot(), 'questions');
-}
 
 /** "did you mean" for a mistyped name, if one is close enough. */
 export function suggest(name: string, candidates: readonly string[]): string | undefined {

@@ -5,7 +5,7 @@
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { basename, dirname, join, relative, resolve, sep } from 'node:path';
 import type { Bank, Question, TopicInfo } from '../types.js';
-import { parseQuestion, parseTopicInfo, type ParseResult, type Problem } from './parse.js';
+import { loadFrontmatterParser, parseQuestion, parseTopicInfo, type ParseResult, type Problem } from './parse.js';
 
 export type { Problem } from './parse.js';
 
@@ -75,6 +75,7 @@ export interface ParsedTopic {
 
 /** Reads a file; an unreadable one becomes a problem instead of a crash. */
 export async function readQuestionFile(path: string, folder: string): Promise<ParsedFile> {
+  await loadFrontmatterParser();
   try {
     return { path, result: parseQuestion(await readFile(path, 'utf8'), path, folder) };
   } catch (error) {
@@ -84,6 +85,7 @@ export async function readQuestionFile(path: string, folder: string): Promise<Pa
 }
 
 export async function readTopicInfo(source: TopicSource): Promise<{ info: TopicInfo; problems: Problem[] }> {
+  await loadFrontmatterParser();
   const text = source.topicFile ? await readFile(source.topicFile, 'utf8').catch(() => undefined) : undefined;
   return parseTopicInfo(text, source.folder, source.topicFile ?? join(source.dir, '_topic.md'));
 }

@@ -3,7 +3,6 @@
  * Frontmatter is YAML only (gray-matter with every code-running engine disabled), because a
  * question pack may come from anyone.
  */
-import matter from 'gray-matter';
 import { sanitize } from '../render/sanitize.js';
 import { DIFFICULTIES, QUESTION_TYPES, type Choice, type Difficulty, type Question, type QuestionType, type TopicInfo } from '../types.js';
 
@@ -14,6 +13,17 @@ export interface Problem {
 }
 
 export const ID_PATTERN = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
+
+type Matter = (input: string, options: typeof MATTER_OPTIONS) => { data: unknown };
+let matter: Matter | undefined;
+
+/**
+ * Loads gray-matter (and js-yaml behind it). Called before the first parse: a run served from
+ * the bank cache never loads it.
+ */
+export async function loadFrontmatterParser(): Promise<void> {
+  matter ??= ((await import('gray-matter')) as unknown as { default: Matter }).default;
+}
 
 const refuse = (language: string) => () => {
   throw new Error(`${language} frontmatter is not allowed`);
@@ -62,6 +72,7 @@ function splitFrontmatter(text: string, file: string, problems: Problem[]): Fron
     return undefined;
   }
   let parsed: { data: unknown };
+  if (!matter) throw new Error('loadFrontmatterParser() must run before parsing question files');
   try {
     parsed = matter(text, MATTER_OPTIONS);
   } catch (error) {

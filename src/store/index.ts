@@ -7,17 +7,17 @@
  */
 import { mkdir, readFile, stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import writeFileAtomic from 'write-file-atomic';
 import { DrillError } from '../errors.js';
 import type { Attempt, ScoresFile, SessionRecord } from '../types.js';
 import { SCORES_VERSION } from '../types.js';
 import { copyAside, describeFsError, fsyncDir, isCode, moveAside, removeOrphanTempFiles } from './files.js';
-import { acquireLock, LockTimeoutError, type HeldLock } from './lock.js';
+// The lock and the atomic writer (proper-lockfile, write-file-atomic) load only when writing:
+// read-only commands such as list and stats never pay for them.
+import type { HeldLock } from './lock.js';
 import { NewerVersionError, upgrade } from './migrate.js';
 import { SchemaError, checkAttempt, checkSession, rebuildCards } from './schema.js';
 
 export { migrations, NewerVersionError, V0_SESSION_ID } from './migrate.js';
-export { STALE_LOCK_MS } from './lock.js';
 
 export interface StoreOptions {
   /** Folder of scores.json: --home / DJANGO_DRILL_HOME / ~/.django-drill. */
@@ -31,6 +31,8 @@ export interface StoreOptions {
 }
 
 export const SCORES_FILE = 'scores.json';
+
+const isLockTimeout = (err: unknown): err is Error & { lockPath: string } => err instanceof Error && err.name === 'LockTimeoutError';
 const DEFAULT_LOCK_TIMEOUT_MS = 5000;
 
 export function emptyScores(): ScoresFile {
@@ -276,6 +278,7 @@ export class ScoresStore {
 
   private async locked<T>(task: (lock: HeldLock) => Promise<T>): Promise<T> {
     await mkdir(this.home, { recursive: true, mode: 0o700 });
+    const { acquireLock } = await import('./lock.js');
     const lock = await acquireLock(this.path, this.lockTimeoutMs);
     try {
       return await task(lock);
@@ -307,7 +310,7 @@ export class ScoresStore {
       return await this.serial(() => this.locked(async () => (await this.loadLocked()).data));
     } catch (err) {
       if (err instanceof NewerVersionError) throw err;
-      const why = err instanceof LockTimeoutError ? 'another django-drill holds the lock' : describeFsError(err);
+      const why = isLockTimeout(err) ? 'another django-drill holds the lock' : describeFsError(err);
       this.warn(`scores.json was unreadable (${reason}) and could not be moved aside (${why}); showing an empty history.`);
       return emptyScores();
     }
@@ -320,13 +323,14 @@ export class ScoresStore {
       throw Object.assign(new Error('another django-drill took over the lock while this one was stalled'), { code: 'ELOCKLOST' });
     }
     await removeOrphanTempFiles(this.path);
+    const { default: writeFileAtomic } = await import('write-file-atomic');
     await writeFileAtomic(this.path, serializeScores(data), { mode: 0o600, fsync: true });
     await fsyncDir(this.home);
   }
 
   private failure(action: 'save' | 'reset' | 'read', err: unknown): unknown {
     if (err instanceof DrillError) return err;
-    if (err instanceof LockTimeoutError) {
+    if (isLockTimeout(err)) {
       return new DrillError(`Another django-drill is saving scores (lock held: ${err.lockPath})`, {
         hint: `Try again in a moment. If no other django-drill is running, remove the folder ${err.lockPath}.`,
         cause: err,

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { builtInQuestionsDir } from '../../src/questions/bank.js';
 import { loadBank, type LoadResult } from '../../src/questions/load.js';
-import { parseTopicInfo } from '../../src/questions/parse.js';
+import { loadFrontmatterParser, parseTopicInfo } from '../../src/questions/parse.js';
 import type { Question } from '../../src/types.js';
 
 const REQUIRED_TOPICS = [
@@ -20,6 +20,7 @@ let result: LoadResult;
 let questions: Question[];
 
 beforeAll(async () => {
+  await loadFrontmatterParser();
   result = await loadBank([builtInQuestionsDir()]);
   questions = result.bank.questions;
 });

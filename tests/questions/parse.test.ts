@@ -1,9 +1,11 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { loadBank, loadPaths } from '../../src/questions/load.js';
-import { parseQuestion } from '../../src/questions/parse.js';
+import { loadFrontmatterParser, parseQuestion } from '../../src/questions/parse.js';
 import { questionFile, tempDir, writeBank } from '../helpers.js';
+
+beforeAll(loadFrontmatterParser);
 
 const parse = (text: string, folder = 'orm') => parseQuestion(text, 'orm/q.md', folder);
 const messages = (text: string, folder = 'orm') => parse(text, folder).problems.map((p) => `${p.line}: ${p.message}`);

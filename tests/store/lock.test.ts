@@ -4,7 +4,8 @@ import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { DrillError } from '../../src/errors.js';
-import { ScoresStore, STALE_LOCK_MS } from '../../src/store/index.js';
+import { ScoresStore } from '../../src/store/index.js';
+import { STALE_LOCK_MS } from '../../src/store/lock.js';
 import { attempt, buildChild, removeTempDirs, startChild, tempDir, type Child } from './helpers.js';
 
 let script: string;
