@@ -3,6 +3,7 @@
 // plus peak RSS. Usage: npm run bench [-- --runs 15] [-- --smoke] [-- --check]
 //   --smoke  one run of each case, no warm-up (CI: keeps the script from rotting)
 //   --check  exit 1 when a target is missed
+//   --only   run only the cases whose name contains the text (and the baseline)
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
@@ -36,7 +37,9 @@ const baseEnv = Object.fromEntries(
   Object.entries({ ...process.env, DJANGO_DRILL_HOME: homeBuiltIn }).filter(([k, v]) => v !== undefined && !['NO_COLOR', 'FORCE_COLOR', 'DJANGO_DRILL_QUESTIONS'].includes(k)),
 );
 
-const cases = [
+const onlyArg = args.indexOf('--only');
+const only = onlyArg >= 0 ? args[onlyArg + 1] : undefined;
+const allCases = [
   { name: 'node -e 0', argv: ['-e', '0'], baseline: true },
   { name: '--help', argv: [bin, '--help'], target: 1.5 },
   { name: 'list (built-in bank)', argv: [bin, 'list'], target: 1.8 },
@@ -44,6 +47,8 @@ const cases = [
   { name: 'list (10k-question bank)', argv: [bin, 'list', '--questions', bank10k], target: 3 },
   { name: 'stats (100k attempts)', argv: [bin, 'stats', '--questions', bank10k, '--home', home100k], target: 3.5, rssTarget: 200 },
 ];
+// --only <text>: the baseline plus the cases whose name contains <text> (for quick iterations).
+const cases = allCases.filter((c) => c.baseline || !only || c.name.includes(only));
 
 function runOnce(c) {
   rmSync(rssFile, { force: true });
@@ -118,7 +123,7 @@ for (let i = 0; i < runs; i++) {
     samples.get(c.name).rss.push(rss);
   }
 }
-const pty = await ptyCase();
+const pty = !only || 'drill orm'.includes(only) ? await ptyCase() : undefined;
 
 const base = median(samples.get('node -e 0').ms);
 const rows = cases.map((c) => {

@@ -9,7 +9,7 @@
  */
 import { createHash } from 'node:crypto';
 import { mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import type { Question, TopicInfo } from '../types.js';
 import {
   assemble,
@@ -23,7 +23,7 @@ import {
 } from './load.js';
 import type { Problem } from './parse.js';
 
-const CACHE_VERSION = 1;
+const CACHE_VERSION = 2;
 
 type Body = Pick<Question, 'prompt' | 'answer' | 'keypoints' | 'choices' | 'followUps'>;
 type Meta = Omit<Question, keyof Body>;
@@ -37,6 +37,30 @@ interface FileEntry {
   p: Problem[];
 }
 
+/**
+ * On disk an entry is a tuple, and the question's topic and file come from its path: a 10,000
+ * question index is then about 1.5 MB instead of 3.5 MB, and parsing it is that much faster.
+ */
+type PackedMeta = [id: string, title: string, difficulty: Meta['difficulty'], tags: string[], type: Meta['type'], time: number, idLine: number];
+type PackedEntry = [m: number, s: number, meta: PackedMeta | 0, problems?: Problem[]];
+
+function pack(entry: FileEntry): PackedEntry {
+  const q = entry.q;
+  const meta: PackedMeta | 0 = q ? [q.id, q.title, q.difficulty, q.tags, q.type, q.time ?? 0, q.idLine ?? 1] : 0;
+  return entry.p.length > 0 ? [entry.m, entry.s, meta, entry.p] : [entry.m, entry.s, meta];
+}
+
+function unpack(path: string, packed: PackedEntry): FileEntry {
+  const [m, s, meta, problems] = packed;
+  const entry: FileEntry = { m, s, p: problems ?? [] };
+  if (meta) {
+    const [id, title, difficulty, tags, type, time, idLine] = meta;
+    entry.q = { id, title, difficulty, tags, type, idLine, topic: basename(dirname(path)), file: path };
+    if (time) entry.q.time = time;
+  }
+  return entry;
+}
+
 interface TopicEntry {
   m: number;
   s: number;
@@ -48,6 +72,30 @@ interface IndexFile {
   v: number;
   files: Record<string, FileEntry>;
   topics: Record<string, TopicEntry>;
+}
+
+interface PackedIndexFile {
+  v: number;
+  files: Record<string, PackedEntry>;
+  topics: Record<string, TopicEntry>;
+}
+
+function readIndex(path: string): IndexFile | undefined {
+  const packed = readJson<PackedIndexFile>(path);
+  if (!packed) return undefined;
+  try {
+    const files: Record<string, FileEntry> = {};
+    for (const [file, entry] of Object.entries(packed.files)) files[file] = unpack(file, entry);
+    return { v: packed.v, files, topics: packed.topics };
+  } catch {
+    return undefined;
+  }
+}
+
+function writeIndex(path: string, index: IndexFile): void {
+  const files: Record<string, PackedEntry> = {};
+  for (const [file, entry] of Object.entries(index.files)) files[file] = pack(entry);
+  writeJson(path, { v: index.v, files, topics: index.topics } satisfies PackedIndexFile);
 }
 
 type BodiesFile = { v: number; bodies: Record<string, { m: number; s: number; b: Body }> };
@@ -101,7 +149,7 @@ export async function loadBankCached(roots: readonly string[], home: string, opt
   const key = createHash('sha1').update(roots.join('\0')).digest('hex').slice(0, 16);
   const indexPath = join(dir, `bank-${key}.json`);
   const bodiesPath = join(dir, `bank-${key}.bodies.json`);
-  const index = readJson<IndexFile>(indexPath) ?? { v: CACHE_VERSION, files: {}, topics: {} };
+  const index = readIndex(indexPath) ?? { v: CACHE_VERSION, files: {}, topics: {} };
   const stored = options.bodies ? readJson<BodiesFile>(bodiesPath) : undefined;
   const bodies: BodiesFile = stored ?? { v: CACHE_VERSION, bodies: {} };
 
@@ -135,34 +183,42 @@ export async function loadBankCached(roots: readonly string[], home: string, opt
       }
       next.topics[topicPath] = topic as TopicEntry;
 
-      const files: ParsedFile[] = await Promise.all(
-        source.files.map(async (path): Promise<ParsedFile> => {
-          const st = stats.get(path);
-          const entry = index.files[path];
-          const body = bodies.bodies[path];
-          const metaOk = fresh(entry, st);
-          const bodyOk = !options.bodies || !entry?.q || fresh(body, st);
-          if (entry && metaOk && bodyOk) {
-            next.files[path] = entry;
-            if (options.bodies && body && entry.q) nextBodies.bodies[path] = body;
-            const question = entry.q ? { ...entry.q, ...(options.bodies && body ? body.b : EMPTY_BODY) } : undefined;
-            return { path, result: { problems: entry.p, ...(question ? { question } : {}) } };
+      // Hits are plain synchronous work (10,000 of them must stay cheap); only misses await.
+      const files: ParsedFile[] = new Array<ParsedFile>(source.files.length);
+      const misses: Promise<void>[] = [];
+      source.files.forEach((path, i) => {
+        const st = stats.get(path);
+        const entry = index.files[path];
+        const body = bodies.bodies[path];
+        if (entry && fresh(entry, st) && (!options.bodies || !entry.q || fresh(body, st))) {
+          next.files[path] = entry;
+          let question: Question | undefined;
+          if (entry.q) {
+            const b = options.bodies && body ? body.b : EMPTY_BODY;
+            if (options.bodies && body) nextBodies.bodies[path] = body;
+            question = Object.assign({}, entry.q, b);
           }
-          const parsed = await readQuestionFile(path, source.folder);
-          const m = st?.m ?? 0;
-          const s = st?.s ?? -1;
-          if (parsed.result.question) {
-            const { meta, body: b } = split(parsed.result.question);
-            next.files[path] = { m, s, q: meta, p: parsed.result.problems };
-            nextBodies.bodies[path] = { m, s, b };
-          } else {
-            next.files[path] = { m, s, p: parsed.result.problems };
-          }
-          changed = true;
-          bodiesChanged = true;
-          return parsed;
-        }),
-      );
+          files[i] = { path, result: question ? { problems: entry.p, question } : { problems: entry.p } };
+          return;
+        }
+        misses.push(
+          readQuestionFile(path, source.folder).then((parsed) => {
+            const m = st?.m ?? 0;
+            const s = st?.s ?? -1;
+            if (parsed.result.question) {
+              const { meta, body: b } = split(parsed.result.question);
+              next.files[path] = { m, s, q: meta, p: parsed.result.problems };
+              nextBodies.bodies[path] = { m, s, b };
+            } else {
+              next.files[path] = { m, s, p: parsed.result.problems };
+            }
+            changed = true;
+            bodiesChanged = true;
+            files[i] = parsed;
+          }),
+        );
+      });
+      await Promise.all(misses);
       return { folder: source.folder, info: (topic as TopicEntry).info, problems: (topic as TopicEntry).p, files };
     }),
   );
@@ -173,7 +229,7 @@ export async function loadBankCached(roots: readonly string[], home: string, opt
   try {
     if (changed || bodiesChanged) {
       mkdirSync(dir, { recursive: true, mode: 0o700 });
-      if (changed) writeJson(indexPath, next);
+      if (changed) writeIndex(indexPath, next);
       // Keep bodies we did not read this time (an index-only run) so they are not lost.
       if (bodiesChanged) writeJson(bodiesPath, options.bodies ? nextBodies : mergeBodies(readJson<BodiesFile>(bodiesPath), nextBodies, next));
     }
