@@ -119,6 +119,8 @@ export async function runSession(
       let overtime = false;
 
       if (question.type === 'choice') {
+        // The select prompt cannot show a ticking clock; say the limit once instead.
+        if (clock) ctx.out(chalk.dim(`⏱ ${clock.limitSec}s to answer`));
         const picked = await ui.choose(question.choices.map((c) => c.text), clock);
         overtime = picked < 0 || (clock !== undefined && Date.now() - startedAt > clock.limitSec * 1000);
         grade = gradeChoice(question, picked);

@@ -52,7 +52,9 @@ export function readinessReport(ctx: Context, bank: Bank, scores: ScoresFile, to
       { head: ['topic', 'mastery', '', 'due', 'readiness'], align: ['left', 'left', 'right', 'right', 'left'], width: Math.min(ctx.columns, 80) },
     ),
   );
-  const weakest = [...rows].sort((a, b) => a.mastery - b.mastery || b.due - a.due)[0];
+  // Minutes before an interview, rereading what you have practised beats starting a new topic.
+  const practised = rows.filter((t) => t.seen > 0);
+  const weakest = [...(practised.length > 0 ? practised : rows)].sort((a, b) => a.mastery - b.mastery || b.due - a.due)[0];
   if (weakest) {
     const question = [...progress.values()]
       .filter((p) => p.question.topic === weakest.topic.name && p.attempts > 0)
