@@ -28,7 +28,8 @@ export function colorLevel(argv: readonly string[], env: NodeJS.ProcessEnv, isTT
     return Math.max(1, chalk.level) as 1 | 2 | 3;
   }
   if (!isTTY) return 0;
-  return chalk.level === 0 ? 1 : chalk.level;
+  // chalk's own detection: TERM=dumb and the like stay uncoloured on a terminal too.
+  return chalk.level;
 }
 
 function version(): string {

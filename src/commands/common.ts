@@ -33,7 +33,7 @@ export function topicsOrCommand(bank: Bank, names: string[], commands: readonly 
   try {
     return resolveTopics(bank, names);
   } catch (error) {
-    const unknown = names.find((n) => !bank.topics.some((t) => t.name === n.toLowerCase()));
+    const unknown = names.find((n) => !bank.topics.some((t) => t.name.toLowerCase() === n.trim().toLowerCase()));
     const command = unknown ? suggest(unknown, commands) : undefined;
     if (error instanceof UsageError && unknown && command) {
       throw new UsageError(`Unknown command or topic "${unknown}". Did you mean the command "${command}"?`, error.hint);

@@ -17,7 +17,8 @@ export function suggest(name: string, candidates: readonly string[]): string | u
 /** Topic names → topics of the bank; no names → every topic. Unknown names are a usage error. */
 export function resolveTopics(bank: Bank, names: readonly string[]): TopicInfo[] {
   if (names.length === 0) return bank.topics;
-  const byName = new Map(bank.topics.map((t) => [t.name, t]));
+  // Folder names are matched case-insensitively: `django-drill orm` finds a folder named ORM.
+  const byName = new Map(bank.topics.map((t) => [t.name.toLowerCase(), t]));
   const result: TopicInfo[] = [];
   for (const raw of names) {
     const name = raw.trim().toLowerCase();

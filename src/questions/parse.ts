@@ -182,15 +182,17 @@ export function parseQuestion(raw: string, file: string, folder: string): ParseR
     fail('topic', `topic "${clean(String(data.topic))}" does not match its folder "${folder}"`);
   }
 
+  // Values are matched case-insensitively ("Senior" is senior); anything else is an error.
+  const lower = (value: unknown) => (typeof value === 'string' ? value.trim().toLowerCase() : value);
   let difficulty: Difficulty = 'mid';
   if (data.difficulty !== undefined) {
-    if ((DIFFICULTIES as readonly unknown[]).includes(data.difficulty)) difficulty = data.difficulty as Difficulty;
+    if ((DIFFICULTIES as readonly unknown[]).includes(lower(data.difficulty))) difficulty = lower(data.difficulty) as Difficulty;
     else fail('difficulty', `difficulty "${clean(String(data.difficulty))}" must be one of ${DIFFICULTIES.join(', ')}`);
   }
 
   let type: QuestionType = 'open';
   if (data.type !== undefined) {
-    if ((QUESTION_TYPES as readonly unknown[]).includes(data.type)) type = data.type as QuestionType;
+    if ((QUESTION_TYPES as readonly unknown[]).includes(lower(data.type))) type = lower(data.type) as QuestionType;
     else fail('type', `type "${clean(String(data.type))}" must be one of ${QUESTION_TYPES.join(', ')}`);
   }
 

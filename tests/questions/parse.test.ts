@@ -1,6 +1,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { resolveTopics } from '../../src/questions/bank.js';
 import { loadBank, loadPaths } from '../../src/questions/load.js';
 import { loadFrontmatterParser, parseQuestion } from '../../src/questions/parse.js';
 import { questionFile, tempDir, writeBank } from '../helpers.js';
@@ -70,6 +71,12 @@ describe('parseQuestion', () => {
     expect(messages(questionFile({ id: 'orm-d', difficulty: 'expert' }))).toEqual(['4: difficulty "expert" must be one of junior, mid, senior']);
     const text = questionFile({ id: 'orm-t' }).replace('type: open', 'type: essay');
     expect(messages(text)).toEqual(['5: type "essay" must be one of open, choice']);
+  });
+
+  it('accepts difficulty and type in any case, and still rejects unknown values', () => {
+    const text = questionFile({ id: 'orm-case', difficulty: 'Senior' }).replace('type: open', 'type: OPEN');
+    expect(parse(text).question).toMatchObject({ difficulty: 'senior', type: 'open' });
+    expect(messages(questionFile({ id: 'orm-case', difficulty: 'Expert' }))).toEqual(['4: difficulty "Expert" must be one of junior, mid, senior']);
   });
 
   it('checks the topic matches the folder', () => {
@@ -151,6 +158,16 @@ describe('loadBank', () => {
     const { bank } = await loadBank([a, b]);
     expect(bank.topics.map((t) => t.title)).toEqual(['CACHING topic', 'ORM topic']);
     expect(bank.questions).toHaveLength(2);
+  });
+});
+
+describe('resolveTopics', () => {
+  it('matches folder names case-insensitively and suggests close ones', async () => {
+    const root = writeBank({ ORM: [{ id: 'orm-x' }], views: [{ id: 'views-x' }] });
+    const { bank } = await loadBank([root]);
+    expect(resolveTopics(bank, ['orm']).map((t) => t.name)).toEqual(['ORM']);
+    expect(resolveTopics(bank, ['Views', 'views']).map((t) => t.name)).toEqual(['views']);
+    expect(() => resolveTopics(bank, ['viewz'])).toThrow('Unknown topic "viewz". Did you mean "views"?');
   });
 });
 
