@@ -8,7 +8,7 @@ import { seededRandom, selectQuestions } from '../session/engine.js';
 import { questionProgress, topicProgress } from '../session/progress.js';
 import { isPromptExit } from '../ui/index.js';
 import { loadBankWithWarnings, requireTerminal, topicsOrCommand } from './common.js';
-import { createUI, runAndSummarize, timedOption, type SessionFlags } from './session-options.js';
+import { createUI, runAndSummarize, sessionPlan, type SessionFlags } from './session-options.js';
 
 export async function drillCommand(
   ctx: Context,
@@ -55,12 +55,5 @@ export async function drillCommand(
     if (flags.due) ctx.out(chalk.dim('Nothing is due right now. Try without --due, or: django-drill warmup'));
     return;
   }
-  await runAndSummarize(ctx, ui, bank, store, scores, {
-    mode: 'drill',
-    topics: topics.map((t) => t.name),
-    questions: selected,
-    limit: count,
-    timed: timedOption(flags),
-    type: flags.type === true,
-  });
+  await runAndSummarize(ctx, ui, bank, store, scores, sessionPlan('drill', topics, selected, count, flags));
 }

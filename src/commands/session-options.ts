@@ -3,7 +3,7 @@ import type { Context } from '../context.js';
 import { EXIT } from '../errors.js';
 import type { runSession, SessionPlan } from '../runner.js';
 import type { ScoresStore } from '../store/index.js';
-import type { Bank, Difficulty, ScoresFile } from '../types.js';
+import type { Bank, Difficulty, Question, ScoresFile, TopicInfo } from '../types.js';
 import type { DrillUI } from '../ui/index.js';
 
 export interface SessionFlags {
@@ -19,9 +19,20 @@ export interface SessionFlags {
   seed?: number;
 }
 
-export function timedOption(flags: SessionFlags): SessionPlan['timed'] {
+function timedOption(flags: SessionFlags): SessionPlan['timed'] {
   if (flags.timed === undefined) return undefined;
   return flags.timed === true ? 'question' : flags.timed;
+}
+
+/** The plan of a session from the command's flags and what was selected. */
+export function sessionPlan(
+  mode: SessionPlan['mode'],
+  topics: readonly TopicInfo[],
+  questions: Question[],
+  limit: number,
+  flags: SessionFlags,
+): SessionPlan {
+  return { mode, topics: topics.map((t) => t.name), questions, limit, timed: timedOption(flags), type: flags.type === true };
 }
 
 export async function createUI(ctx: Context): Promise<DrillUI> {

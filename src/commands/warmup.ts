@@ -7,7 +7,7 @@ import { filterQuestions, seededRandom, selectQuestions, selectWarmup } from '..
 import { questionProgress, topicProgress, type TopicProgress } from '../session/progress.js';
 import type { Bank, ScoresFile, TopicInfo } from '../types.js';
 import { loadBankWithWarnings, requireTerminal } from './common.js';
-import { createUI, runAndSummarize, timedOption, type SessionFlags } from './session-options.js';
+import { createUI, runAndSummarize, sessionPlan, type SessionFlags } from './session-options.js';
 
 export async function warmupCommand(ctx: Context, flags: SessionFlags & { topic?: string[] }): Promise<void> {
   const { bank } = await loadBankWithWarnings(ctx);
@@ -29,14 +29,7 @@ export async function warmupCommand(ctx: Context, flags: SessionFlags & { topic?
   }
   const ui = await createUI(ctx);
   ctx.out(chalk.bold(`Warmup: ${selected.length} question${selected.length === 1 ? '' : 's'}, due and weakest first.`));
-  const outcome = await runAndSummarize(ctx, ui, bank, store, scores, {
-    mode: 'warmup',
-    topics: topics.map((t) => t.name),
-    questions: selected,
-    limit: count,
-    timed: timedOption(flags),
-    type: flags.type === true,
-  });
+  const outcome = await runAndSummarize(ctx, ui, bank, store, scores, sessionPlan('warmup', topics, selected, count, flags));
   ctx.out(readinessReport(ctx, bank, outcome.after, topics));
 }
 
