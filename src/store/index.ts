@@ -269,7 +269,9 @@ export class ScoresStore {
   /** The file's text, or null when there is none. */
   private async readText(): Promise<string | null> {
     try {
-      return await readFile(this.path, 'utf8');
+      // One decode of the whole buffer: readFile(path, 'utf8') decodes chunk by chunk, which
+      // is several times slower on a 20 MB history.
+      return (await readFile(this.path)).toString('utf8');
     } catch (err) {
       if (isCode(err, 'ENOENT')) return null;
       throw this.failure('read', err);
