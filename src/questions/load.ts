@@ -2,7 +2,8 @@
  * Loads a bank from one or more roots (`questions/<topic>/*.md`). One bad file never stops the
  * others: it becomes a Problem and is skipped.
  */
-import { readdir, readFile, stat } from 'node:fs/promises';
+import { readdirSync } from 'node:fs';
+import { readFile, stat } from 'node:fs/promises';
 import { basename, dirname, join, relative, resolve, sep } from 'node:path';
 import type { Bank, Question, TopicInfo } from '../types.js';
 import { loadFrontmatterParser, parseQuestion, parseTopicInfo, type ParseResult, type Problem } from './parse.js';
@@ -23,9 +24,11 @@ export function displayPath(path: string): string {
 const isQuestionFile = (name: string) =>
   name.toLowerCase().endsWith('.md') && !name.startsWith('_') && !name.startsWith('.') && name.toLowerCase() !== 'readme.md';
 
-async function listDir(dir: string) {
+// Synchronous on purpose: a bank is a few dozen folders, and the promise version costs more in
+// scheduling than the system calls themselves.
+function listDir(dir: string) {
   try {
-    return await readdir(dir, { withFileTypes: true });
+    return readdirSync(dir, { withFileTypes: true });
   } catch {
     return [];
   }
@@ -39,8 +42,8 @@ export interface TopicSource {
   files: string[];
 }
 
-async function topicSource(dir: string): Promise<TopicSource> {
-  const entries = await listDir(dir);
+function topicSource(dir: string): TopicSource {
+  const entries = listDir(dir);
   const files = entries
     .filter((e) => e.isFile() && isQuestionFile(e.name))
     .map((e) => join(dir, e.name))
@@ -52,11 +55,11 @@ async function topicSource(dir: string): Promise<TopicSource> {
 /** Topic folders of a root (or the root itself when it is a topic folder), sorted by name. */
 export async function topicSources(root: string): Promise<TopicSource[]> {
   const dir = resolve(root);
-  const entries = await listDir(dir);
+  const entries = listDir(dir);
   // A topic folder holds question files; a bank root holds topic folders.
-  if (entries.some((e) => e.isFile() && (isQuestionFile(e.name) || e.name === '_topic.md'))) return [await topicSource(dir)];
+  if (entries.some((e) => e.isFile() && (isQuestionFile(e.name) || e.name === '_topic.md'))) return [topicSource(dir)];
   const folders = entries.filter((e) => e.isDirectory() && !e.name.startsWith('.') && !e.name.startsWith('_'));
-  const sources = await Promise.all(folders.map((e) => topicSource(join(dir, e.name))));
+  const sources = folders.map((e) => topicSource(join(dir, e.name)));
   return sources.filter((s) => s.files.length > 0).sort((a, b) => a.folder.localeCompare(b.folder));
 }
 
