@@ -2,7 +2,7 @@
  * Loads a bank from one or more roots (`questions/<topic>/*.md`). One bad file never stops the
  * others: it becomes a Problem and is skipped.
  */
-import { readdirSync } from 'node:fs';
+import { readdirSync, statSync } from 'node:fs';
 import { readFile, stat } from 'node:fs/promises';
 import { basename, dirname, join, relative, resolve, sep } from 'node:path';
 import type { Bank, Question, TopicInfo } from '../types.js';
@@ -24,11 +24,21 @@ export function displayPath(path: string): string {
 const isQuestionFile = (name: string) =>
   name.toLowerCase().endsWith('.md') && !name.startsWith('_') && !name.startsWith('.') && name.toLowerCase() !== 'readme.md';
 
+interface Entry {
+  name: string;
+  isFile(): boolean;
+  isDirectory(): boolean;
+}
+
 // Synchronous on purpose: a bank is a few dozen folders, and the promise version costs more in
-// scheduling than the system calls themselves.
-function listDir(dir: string) {
+// scheduling than the system calls themselves. Symbolic links count as what they point to.
+function listDir(dir: string): Entry[] {
   try {
-    return readdirSync(dir, { withFileTypes: true });
+    return readdirSync(dir, { withFileTypes: true }).map((e) => {
+      if (!e.isSymbolicLink()) return e;
+      const target = statSync(join(dir, e.name), { throwIfNoEntry: false });
+      return { name: e.name, isFile: () => target?.isFile() === true, isDirectory: () => target?.isDirectory() === true };
+    });
   } catch {
     return [];
   }

@@ -1,4 +1,4 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { resolveTopics } from '../../src/questions/bank.js';
@@ -179,6 +179,18 @@ describe('loadPaths (validate)', () => {
     expect((await loadPaths([join(root, 'views', 'views-a.md')])).bank.questions).toHaveLength(1);
     const missing = await loadPaths([join(root, 'nope')]);
     expect(missing.missing).toEqual([join(root, 'nope')]);
+  });
+
+  it('follows symbolic links to question files and topic folders', async () => {
+    const real = writeBank({ orm: [{ id: 'orm-real' }] });
+    const root = tempDir();
+    symlinkSync(join(real, 'orm'), join(root, 'orm'));
+    mkdirSync(join(root, 'views'));
+    writeFileSync(join(real, 'view.md'), questionFile({ id: 'views-linked' }));
+    symlinkSync(join(real, 'view.md'), join(root, 'views', 'linked.md'));
+    const { bank, problems } = await loadBank([root]);
+    expect(problems).toEqual([]);
+    expect(bank.questions.map((q) => q.id).sort()).toEqual(['orm-real', 'views-linked']);
   });
 
   it('ignores README.md and files starting with _ or .', async () => {
