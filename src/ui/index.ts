@@ -46,7 +46,9 @@ function colourlessOutput(target: NodeJS.WriteStream): NodeJS.WritableStream {
       callback(null, chunk.toString().replace(/\x1b\[[0-9;]*m/g, ''));
     },
   });
-  stream.pipe(target);
+  // Inquirer ends its output when a prompt is done: each prompt gets its own filter, and ending
+  // one must not end stdout.
+  stream.pipe(target, { end: false });
   Object.defineProperty(stream, 'columns', { get: () => target.columns });
   Object.defineProperty(stream, 'rows', { get: () => target.rows });
   Object.defineProperty(stream, 'isTTY', { get: () => target.isTTY });
@@ -60,8 +62,11 @@ export interface UIOptions {
 }
 
 export function createTerminalUI(options: UIOptions): DrillUI {
-  const output = options.output ?? (options.color ? undefined : colourlessOutput(process.stdout));
-  const context = { input: options.input, output, clearPromptOnDone: false };
+  const contextFor = () => ({
+    input: options.input,
+    output: options.output ?? (options.color ? undefined : colourlessOutput(process.stdout)),
+    clearPromptOnDone: false,
+  });
 
   return {
     async waitForReveal(clock) {
@@ -76,11 +81,11 @@ export function createTerminalUI(options: UIOptions): DrillUI {
           clock,
           onTimeout: 'timeout' as RevealAction,
         },
-        context,
+        contextFor(),
       );
     },
     async typeAnswer(clock) {
-      return multilineInput({ message: 'Your answer', clock }, context);
+      return multilineInput({ message: 'Your answer', clock }, contextFor());
     },
     async gradeKeypoints(keypoints, preticked) {
       return checkbox(
@@ -92,7 +97,7 @@ export function createTerminalUI(options: UIOptions): DrillUI {
           loop: false,
           required: false,
         },
-        context,
+        contextFor(),
       );
     },
     async choose(choices, clock) {
@@ -102,11 +107,11 @@ export function createTerminalUI(options: UIOptions): DrillUI {
         pageSize: Math.max(6, choices.length),
         loop: false,
       };
-      if (!clock) return select<number>(config, context);
+      if (!clock) return select<number>(config, contextFor());
       // Under the clock the prompt is aborted when time runs out; that counts as a wrong answer.
       const left = Math.max(1, clock.limitSec * 1000 - (Date.now() - clock.startedAt));
       try {
-        return await select<number>(config, { ...context, signal: AbortSignal.timeout(left) });
+        return await select<number>(config, { ...contextFor(), signal: AbortSignal.timeout(left) });
       } catch (error) {
         if (error instanceof Error && error.name === 'AbortPromptError') return -1;
         throw error;
@@ -119,7 +124,7 @@ export function createTerminalUI(options: UIOptions): DrillUI {
         ...(followUps ? [{ key: 'f', label: 'follow-ups', value: 'followups' as NextAction }] : []),
         { key: 'q', label: 'quit', value: 'quit' as NextAction },
       ];
-      return keyPrompt({ message: 'Saved.', keys }, context);
+      return keyPrompt({ message: 'Saved.', keys }, contextFor());
     },
     async pickTopics(rows) {
       return checkbox(
@@ -130,11 +135,11 @@ export function createTerminalUI(options: UIOptions): DrillUI {
           loop: false,
           required: true,
         },
-        context,
+        contextFor(),
       );
     },
     async confirm(message, defaultValue) {
-      return confirm({ message, default: defaultValue }, context);
+      return confirm({ message, default: defaultValue }, contextFor());
     },
   };
 }

@@ -158,6 +158,23 @@ describe('drill in a pseudo-terminal', () => {
     expect(scores.attempts[0]).toMatchObject({ questionId: 'orm-first', score: 1, rating: 'easy' });
   });
 
+  it('with NO_COLOR a whole drill runs (every prompt shows) and prints no colour codes', async () => {
+    const t = spawnTerminal(['drill', 'orm', '-n', '2', '--order', 'file', '--questions', bank], { ...env, NO_COLOR: '1' });
+    for (const n of [1, 2]) {
+      await t.waitFor(`[${n}/2]`);
+      await t.waitFor('press Enter to reveal');
+      t.write(KEY.enter);
+      await t.waitFor('Which key points did you cover?');
+      t.write(KEY.space + KEY.enter);
+      await t.waitFor('Saved.');
+      t.write(KEY.enter);
+    }
+    await t.waitFor('Session summary');
+    expect(await t.exited).toBe(0);
+    expect(t.raw()).not.toMatch(/\x1b\[[0-9;]*m/);
+    expect(readScores().attempts).toHaveLength(2);
+  });
+
   it('colours on a terminal, and none with NO_COLOR', async () => {
     const coloured = spawnTerminal(['show', 'orm-first', '--questions', bank], env);
     expect(await coloured.exited).toBe(0);

@@ -11,7 +11,8 @@ export const BIN = join(ROOT, 'bin', 'django-drill.js');
 export function cleanEnv(home: string, extra: Record<string, string> = {}): Record<string, string> {
   const env: Record<string, string> = {};
   for (const [k, v] of Object.entries(process.env)) {
-    if (v === undefined || k.startsWith('DJANGO_DRILL') || k === 'NO_COLOR' || k === 'FORCE_COLOR' || k.startsWith('VITEST') || k === 'DEBUG') continue;
+    // CI=true makes chalk drop colour even on a terminal; a user's shell has none of these.
+    if (v === undefined || k.startsWith('DJANGO_DRILL') || ['NO_COLOR', 'FORCE_COLOR', 'DEBUG', 'CI', 'GITHUB_ACTIONS'].includes(k) || k.startsWith('VITEST')) continue;
     env[k] = v;
   }
   return { ...env, HOME: home, USERPROFILE: home, TERM: 'xterm-256color', ...extra };
