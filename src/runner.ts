@@ -193,7 +193,8 @@ export async function runSession(
   }
 
   record.endedAt = ctx.now().toISOString();
-  await save();
+  // A session quit before its first answer leaves no trace (and creates no file).
+  if (results.length > 0 || pending.length > 0) await save();
   if (pending.length > 0) {
     ctx.warn(`${pending.length} answer(s) of this session could not be saved.`);
   }

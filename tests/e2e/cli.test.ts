@@ -175,6 +175,15 @@ describe('drill in a pseudo-terminal', () => {
     expect(readScores().attempts).toHaveLength(2);
   });
 
+  it('q before the first answer ends cleanly and writes nothing', async () => {
+    const t = spawnTerminal(['orm', '--questions', bank], env);
+    await t.waitFor('press Enter to reveal');
+    t.write('q');
+    await t.waitFor('No answers this session.');
+    expect(await t.exited).toBe(0);
+    expect(existsSync(scoresPath())).toBe(false);
+  });
+
   it('colours on a terminal, and none with NO_COLOR', async () => {
     const coloured = spawnTerminal(['show', 'orm-first', '--questions', bank], env);
     expect(await coloured.exited).toBe(0);
