@@ -1,4 +1,4 @@
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { tempDir, writeBank } from '../helpers.js';
@@ -96,6 +96,49 @@ describe('non-interactive commands', () => {
     expect(r.code).toBe(0);
     const topics = JSON.parse(r.stdout).topics.map((t: { topic: string }) => t.topic);
     expect(topics).toContain('orm');
+  });
+});
+
+describe('warmup in a pseudo-terminal', () => {
+  it('with a prepared history: the due question first, then the readiness table', async () => {
+    mkdirSync(join(home, '.django-drill'), { recursive: true });
+    const old = (days: number) => new Date(Date.now() - days * 86_400_000).toISOString();
+    const attempt = (questionId: string, topic: string, at: string, rating: string, score: number) =>
+      ({ questionId, topic, at, score, rating, keypointsHit: [], durationMs: 30_000, sessionId: 'old', mode: 'drill' });
+    writeFileSync(
+      scoresPath(),
+      JSON.stringify({
+        version: 1,
+        // orm-third was failed a month ago (due); views-one was aced an hour ago (not due).
+        attempts: [attempt('orm-third', 'orm', old(30), 'again', 0), attempt('views-one', 'views', old(1 / 24), 'easy', 1)],
+        cards: {},
+        sessions: [],
+      }),
+    );
+    const t = spawnTerminal(['warmup', '-n', '2', '--questions', bank], env);
+    await t.waitFor('[1/2] orm · senior · Third ORM question');
+    await t.waitFor('press Enter to reveal');
+    t.write(KEY.enter);
+    await t.waitFor('Which key points did you cover?');
+    t.write('a' + KEY.enter);
+    await t.waitFor('Saved.');
+    t.write(KEY.enter);
+    await t.waitFor('[2/2]');
+    await t.waitFor('press Enter to reveal');
+    t.write(KEY.enter);
+    await t.waitFor('Which key points did you cover?');
+    t.write(KEY.enter);
+    await t.waitFor('Saved.');
+    t.write(KEY.enter);
+    const end = await t.waitFor(/Review last: .*/);
+    expect(end).toContain('Readiness');
+    expect(end).toMatch(/orm\s+\S+\s+\d+%\s+\d+\s+(weak|shaky|ready)/);
+    expect(end).toMatch(/views\s+\S+\s+\d+%\s+0\s+(weak|shaky|ready)/);
+    expect(await t.exited).toBe(0);
+    const scores = readScores();
+    expect(scores.attempts).toHaveLength(4);
+    expect(scores.sessions[0]).toMatchObject({ mode: 'warmup', answered: 2 });
+    expect(scores.attempts[2]).toMatchObject({ questionId: 'orm-third', rating: 'easy', mode: 'warmup' });
   });
 });
 
