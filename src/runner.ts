@@ -46,6 +46,9 @@ export interface SessionOutcome {
 
 const DEFAULT_SECONDS = 120;
 
+/** Ctrl-C arrived between two prompts. */
+class SessionInterrupted extends Error {}
+
 function clockFor(plan: SessionPlan, question: Question, startedAt: number): Clock | undefined {
   if (plan.timed === undefined) return undefined;
   const limitSec = plan.timed === 'question' ? (question.time ?? DEFAULT_SECONDS) : plan.timed;
@@ -108,6 +111,18 @@ export async function runSession(
     }
   };
 
+  // Ctrl-C inside a prompt is a key press (ExitPromptError). Between prompts, while an answer is
+  // rendered or saved, it is a SIGINT: note it and stop before the next prompt the same way.
+  let sigint = false;
+  const onSigint = () => {
+    sigint = true;
+  };
+  process.on('SIGINT', onSigint);
+  const ask = <T>(prompt: () => Promise<T>): Promise<T> => {
+    if (sigint) throw new SessionInterrupted();
+    return prompt();
+  };
+
   try {
     for (let question = queue.next(); question; question = queue.next()) {
       const reask = queue.isReask(question);
@@ -121,7 +136,7 @@ export async function runSession(
       if (question.type === 'choice') {
         // The select prompt cannot show a ticking clock; say the limit once instead.
         if (clock) ctx.out(chalk.dim(`⏱ ${clock.limitSec}s to answer`));
-        const picked = await ui.choose(question.choices.map((c) => c.text), clock);
+        const picked = await ask(() => ui.choose(question.choices.map((c) => c.text), clock));
         overtime = picked < 0 || (clock !== undefined && Date.now() - startedAt > clock.limitSec * 1000);
         grade = gradeChoice(question, picked);
         ctx.out(picked < 0 ? chalk.red("\n✗ Time's up.") : grade.score === 1 ? chalk.green('\n✓ Correct.') : chalk.red('\n✗ Not quite.'));
@@ -134,11 +149,11 @@ export async function runSession(
       } else {
         let typed: string | undefined;
         if (plan.type) {
-          const answer = await ui.typeAnswer(clock);
+          const answer = await ask(() => ui.typeAnswer(clock));
           typed = answer.text;
           overtime = answer.timedOut;
         } else {
-          const action = await ui.waitForReveal(clock);
+          const action = await ask(() => ui.waitForReveal(clock));
           if (action === 'quit') break;
           if (action === 'skip') continue;
           overtime = action === 'timeout';
@@ -151,7 +166,7 @@ export async function runSession(
         ctx.out(`\n${ruler('Model answer', ctx.columns)}`);
         ctx.out(await md(question.answer));
         const preticked = typed ? preTick(question.keypoints, typed) : [];
-        const covered = await ui.gradeKeypoints(question.keypoints, preticked);
+        const covered = await ask(() => ui.gradeKeypoints(question.keypoints, preticked));
         grade = gradeOpen(question, covered, overtime);
       }
 
@@ -178,18 +193,20 @@ export async function runSession(
       const requeued = queue.graded(question, grade.rating);
       if (requeued) ctx.out(chalk.dim('It will come back once more at the end of this session.'));
 
-      let next = await ui.afterAnswer({ followUps: question.followUps.length > 0, last: queue.remaining === 0 });
+      let next = await ask(() => ui.afterAnswer({ followUps: question.followUps.length > 0, last: queue.remaining === 0 }));
       if (next === 'followups') {
         ctx.out(`\n${ruler('Follow-ups', ctx.columns)}`);
         for (const item of question.followUps) ctx.out(await md(`- ${item}`));
-        next = await ui.afterAnswer({ followUps: false, last: queue.remaining === 0 });
+        next = await ask(() => ui.afterAnswer({ followUps: false, last: queue.remaining === 0 }));
       }
       if (next === 'skip' && requeued) queue.drop(question);
       if (next === 'quit') break;
     }
   } catch (error) {
-    if (!isPromptExit(error)) throw error;
+    if (!isPromptExit(error) && !(error instanceof SessionInterrupted)) throw error;
     interrupted = true;
+  } finally {
+    process.off('SIGINT', onSigint);
   }
 
   record.endedAt = ctx.now().toISOString();

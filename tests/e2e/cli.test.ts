@@ -218,6 +218,20 @@ describe('drill in a pseudo-terminal', () => {
     expect(readScores().attempts).toHaveLength(2);
   });
 
+  it('a SIGINT between prompts (not a key) also stops at the next prompt with the summary and 130', async () => {
+    const t = spawnTerminal(['orm', '--order', 'file', '--questions', bank], env);
+    await t.waitFor('press Enter to reveal');
+    t.write(KEY.enter);
+    await t.waitFor('Which key points did you cover?');
+    t.write('a' + KEY.enter);
+    await t.waitFor('Saved.');
+    process.kill(t.pid, 'SIGINT');
+    t.write(KEY.enter);
+    await t.waitFor('Session interrupted');
+    expect(await t.exited).toBe(130);
+    expect(readScores().attempts).toHaveLength(1);
+  });
+
   it('q before the first answer ends cleanly and writes nothing', async () => {
     const t = spawnTerminal(['orm', '--questions', bank], env);
     await t.waitFor('press Enter to reveal');

@@ -46,6 +46,7 @@ export interface Terminal {
   text(): string;
   raw(): string;
   exited: Promise<number>;
+  pid: number;
 }
 
 export function spawnTerminal(args: string[], env: Record<string, string>, size = { cols: 100, rows: 40 }): Terminal {
@@ -63,6 +64,7 @@ export function spawnTerminal(args: string[], env: Record<string, string>, size 
     text: () => stripAnsi(output),
     raw: () => output,
     exited,
+    pid: term.pid,
     waitFor(pattern, timeoutMs = 15_000) {
       return new Promise((resolve, reject) => {
         const check = () => {
