@@ -2,7 +2,8 @@
 // Bundles src/ into dist/ with esbuild. `--if-stale` skips the build when dist/ is newer than
 // every source file, so `npm start` and `npm test` build only when they need to.
 import { build } from 'esbuild';
-import { existsSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { existsSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -18,7 +19,7 @@ function newestMtime(path) {
 }
 
 if (process.argv.includes('--if-stale') && existsSync(out)) {
-  const inputs = [join(root, 'src'), join(root, 'scripts', 'build.mjs'), join(root, 'package.json')];
+  const inputs = [join(root, 'src'), join(root, 'scripts', 'build.mjs'), join(root, 'package.json'), join(root, 'package-lock.json')];
   const built = statSync(out).mtimeMs;
   if (inputs.every((p) => newestMtime(p) <= built)) process.exit(0);
 }
@@ -30,6 +31,16 @@ const hljsSubset = {
     b.onResolve({ filter: /^highlight\.js$/ }, () => ({ path: join(root, 'src', 'render', 'hljs.cjs') }));
   },
 };
+
+// Identifies the renderer in the rendered-Markdown cache (src/render/cached.ts): any change to
+// the render sources or the dependencies' versions makes a new id.
+function renderId() {
+  const hash = createHash('sha1');
+  const dir = join(root, 'src', 'render');
+  for (const name of readdirSync(dir).sort()) hash.update(name).update(readFileSync(join(dir, name)));
+  hash.update(readFileSync(join(root, 'package-lock.json')));
+  return hash.digest('hex').slice(0, 16);
+}
 
 // Stale chunks from an earlier build would ship in the package otherwise.
 rmSync(join(root, 'dist'), { recursive: true, force: true });
@@ -53,5 +64,6 @@ await build({
     js: "import{createRequire as __cr}from'node:module';import{fileURLToPath as __fu}from'node:url';const require=__cr(import.meta.url);const __filename=__fu(import.meta.url);",
   },
   plugins: [hljsSubset],
+  define: { __RENDER_ID__: JSON.stringify(renderId()) },
   logLevel: 'warning',
 });

@@ -4,10 +4,11 @@
  * pure engine's; this file only sequences them with the terminal and the store.
  */
 import { randomUUID } from 'node:crypto';
+import { join } from 'node:path';
 import chalk from 'chalk';
 import type { Context } from './context.js';
 import { DrillError } from './errors.js';
-import { renderMarkdown } from './render/markdown.js';
+import { renderMarkdownCached } from './render/cached.js';
 import { percent, relativeDue, table } from './render/format.js';
 import { gradeChoice, gradeOpen, preTick, SessionQueue, type Grade } from './session/engine.js';
 import { questionProgress, topicProgress } from './session/progress.js';
@@ -76,7 +77,8 @@ export async function runSession(
 ): Promise<SessionOutcome> {
   const color = ctx.opts.color;
   const width = Math.min(ctx.columns, 100);
-  const md = (text: string) => renderMarkdown(text, { color, width });
+  const renderCache = { dir: join(ctx.opts.home, 'cache', 'render') };
+  const md = (text: string) => renderMarkdownCached(text, { color, width }, renderCache);
   const record: SessionRecord = {
     id: randomUUID(),
     mode: plan.mode,

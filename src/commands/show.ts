@@ -2,7 +2,8 @@
 import chalk from 'chalk';
 import type { Context } from '../context.js';
 import { findQuestion } from '../questions/bank.js';
-import { renderMarkdown } from '../render/markdown.js';
+import { join } from 'node:path';
+import { renderMarkdownCached } from '../render/cached.js';
 import { loadBankWithWarnings } from './common.js';
 
 export async function showCommand(ctx: Context, id: string): Promise<void> {
@@ -14,7 +15,8 @@ export async function showCommand(ctx: Context, id: string): Promise<void> {
     return;
   }
   const width = Math.min(ctx.columns, 100);
-  const md = (text: string) => renderMarkdown(text, { color: ctx.opts.color, width });
+  const renderCache = { dir: join(ctx.opts.home, 'cache', 'render') };
+  const md = (text: string) => renderMarkdownCached(text, { color: ctx.opts.color, width }, renderCache);
   const meta = [q.topic, q.difficulty, q.type, ...(q.tags.length > 0 ? [q.tags.join(', ')] : [])].join(' · ');
   const out: string[] = [chalk.bold(q.title), chalk.dim(`${q.id} · ${meta}`), '', await md(q.prompt || q.title)];
   if (q.type === 'choice') {

@@ -1,0 +1,50 @@
+/**
+ * Rendered Markdown, cached on disk by what it depends on: the text, the width, the colour level
+ * and the renderer itself (a build id). A warm `show` or drill question then loads neither the
+ * Markdown parser nor the highlighter. Best effort: any cache problem just renders again.
+ */
+import { createHash } from 'node:crypto';
+import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import chalk from 'chalk';
+import type { MarkdownOptions } from './markdown.js';
+
+// Set by scripts/build.mjs from a hash of the renderer's sources: a new renderer never serves
+// an old rendering. Tests and other builds run without it, and then nothing is cached.
+declare const __RENDER_ID__: string | undefined;
+const RENDER_ID = typeof __RENDER_ID__ === 'string' ? __RENDER_ID__ : undefined;
+
+export interface RenderCache {
+  dir: string;
+  /** Identifies the renderer; defaults to the build's id. No id, no caching. */
+  id?: string;
+}
+
+async function render(md: string, opts: MarkdownOptions): Promise<string> {
+  const { renderMarkdown } = await import('./markdown.js');
+  return renderMarkdown(md, opts);
+}
+
+export async function renderMarkdownCached(md: string, opts: MarkdownOptions, cache?: RenderCache): Promise<string> {
+  const id = cache?.id ?? RENDER_ID;
+  if (!cache || !id) return render(md, opts);
+  // Colour on at level 0 still renders differently from colour off (no heading rules).
+  const level = opts.color ? `c${chalk.level}` : 'plain';
+  const key = createHash('sha1').update(`${id}\0${level}\0${Math.floor(opts.width ?? 80)}\0${md}`).digest('hex');
+  const file = join(cache.dir, `${key}.txt`);
+  try {
+    return readFileSync(file, 'utf8');
+  } catch {
+    // Not cached yet.
+  }
+  const out = await render(md, opts);
+  try {
+    mkdirSync(cache.dir, { recursive: true, mode: 0o700 });
+    const temp = `${file}.${process.pid}.tmp`;
+    writeFileSync(temp, out, { mode: 0o600 });
+    renameSync(temp, file);
+  } catch {
+    // A read-only or full home only costs speed.
+  }
+  return out;
+}
