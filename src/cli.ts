@@ -13,7 +13,7 @@ import { DrillError, EXIT, UsageError } from './errors.js';
 import { builtInQuestionsDir, packageRoot } from './paths.js';
 import type { LoadResult } from './questions/load.js';
 import type { ScoresStore } from './store/index.js';
-import { DIFFICULTIES } from './types.js';
+import { DIFFICULTIES, SCORES_VERSION } from './types.js';
 
 const ORDERS = ['smart', 'random', 'file'];
 const EXPORT_FORMATS = ['json', 'csv', 'anki'];
@@ -103,6 +103,10 @@ function makeContext(program: Command): Context {
   const banks = new Map<boolean, Promise<LoadResult>>();
   let store: Promise<ScoresStore> | undefined;
   const err = (text: string) => process.stderr.write(`${text}\n`);
+  const storeOf = () => {
+    store ??= import('./store/index.js').then((m) => new m.ScoresStore({ home: opts.home, warn: (line) => err(`${chalk.yellow('warning:')} ${line}`) }));
+    return store;
+  };
   return {
     opts,
     out: (text) => process.stdout.write(`${text}\n`),
@@ -123,10 +127,10 @@ function makeContext(program: Command): Context {
       }
       return bank;
     },
-    store: () => {
-      store ??= import('./store/index.js').then((m) => new m.ScoresStore({ home: opts.home, warn: (line) => err(`${chalk.yellow('warning:')} ${line}`) }));
-      return store;
-    },
+    store: storeOf,
+    // A new user has no history yet: skip loading the store (and its schema code) for it.
+    readScores: async () =>
+      existsSync(join(opts.home, 'scores.json')) ? (await storeOf()).read() : { version: SCORES_VERSION, attempts: [], cards: {}, sessions: [] },
   };
 }
 

@@ -4,6 +4,7 @@
  */
 import type { LoadResult } from './questions/load.js';
 import type { ScoresStore } from './store/index.js';
+import type { ScoresFile } from './types.js';
 
 export interface GlobalOptions {
   /** Bank roots: `--questions` / DJANGO_DRILL_QUESTIONS, or the built-in bank. */
@@ -38,4 +39,6 @@ export interface Context {
   loadBank: (options?: { bodies?: boolean }) => Promise<LoadResult>;
   /** The scores store for opts.home. */
   store: () => Promise<ScoresStore>;
+  /** The history, for commands that only read it (no file yet: an empty one, store not loaded). */
+  readScores: () => Promise<ScoresFile>;
 }

@@ -114,10 +114,12 @@ export async function runSession(
   };
 
   // Ctrl-C inside a prompt is a key press (ExitPromptError). Between prompts, while an answer is
-  // rendered or saved, it is a SIGINT: note it and stop before the next prompt the same way.
+  // rendered or saved, or sent with kill, it is a SIGINT: cancel the prompt on screen, if any,
+  // and stop before the next one the same way.
   let sigint = false;
   const onSigint = () => {
     sigint = true;
+    ui.interrupt();
   };
   process.on('SIGINT', onSigint);
   const ask = <T>(prompt: () => Promise<T>): Promise<T> => {

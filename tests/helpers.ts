@@ -104,5 +104,6 @@ export function fakeContext(bank: Bank, options: { home?: string; now?: () => Da
     columns: 80,
     loadBank: async () => ({ bank, problems: [] }),
     store: async () => store,
+    readScores: () => store.read(),
   };
 }

@@ -130,7 +130,7 @@ export async function exportCommand(ctx: Context, options: { format: ExportForma
     ctx.out(toAnki(bank).slice(0, -1));
     return;
   }
-  const scores = await (await ctx.store()).read();
+  const scores = await ctx.readScores();
   if (format === 'csv') {
     // ctx.out ends the text with \n: leaving the last \r in place keeps every record CRLF.
     ctx.out(toCsv(bank, scores).slice(0, -1));

@@ -31,11 +31,20 @@ export interface DrillUI {
   afterAnswer(options: { followUps: boolean; last: boolean }): Promise<NextAction>;
   pickTopics(rows: readonly TopicRow[]): Promise<string[]>;
   confirm(message: string, defaultValue: boolean): Promise<boolean>;
+  /**
+   * Cancels the prompt on screen and every later one: they reject as if Ctrl-C had been
+   * pressed in them (for a SIGINT that arrives as a signal, not as a key).
+   */
+  interrupt(): void;
 }
 
-/** Prompts throw this (by name) on Ctrl-C or a closed terminal. */
+/** Prompts throw this (by name) on Ctrl-C, a closed terminal, or after interrupt(). */
 export function isPromptExit(error: unknown): boolean {
-  return error instanceof Error && error.name === 'ExitPromptError';
+  return error instanceof Error && (error.name === 'ExitPromptError' || error.name === 'InterruptedPromptError');
+}
+
+class InterruptedPromptError extends Error {
+  override name = 'InterruptedPromptError';
 }
 
 // Inquirer colours with node:util styleText, which on Node 20 ignores NO_COLOR. Without colour,
@@ -62,15 +71,26 @@ export interface UIOptions {
 }
 
 export function createTerminalUI(options: UIOptions): DrillUI {
-  const contextFor = () => ({
+  const interrupted = new AbortController();
+  const contextFor = (signal: AbortSignal = interrupted.signal) => ({
     input: options.input,
     output: options.output ?? (options.color ? undefined : colourlessOutput(process.stdout)),
     clearPromptOnDone: false,
+    signal,
   });
+  /** Runs a prompt; one cancelled by interrupt() rejects as an exit, like Ctrl-C in it. */
+  async function run<T>(prompt: Promise<T>): Promise<T> {
+    try {
+      return await prompt;
+    } catch (error) {
+      if (interrupted.signal.aborted) throw new InterruptedPromptError('Interrupted.');
+      throw error;
+    }
+  }
 
   return {
     async waitForReveal(clock) {
-      return keyPrompt(
+      return run(keyPrompt(
         {
           message: 'Answer aloud (or in your head), then press Enter to reveal',
           keys: [
@@ -82,13 +102,13 @@ export function createTerminalUI(options: UIOptions): DrillUI {
           onTimeout: 'timeout' as RevealAction,
         },
         contextFor(),
-      );
+      ));
     },
     async typeAnswer(clock) {
-      return multilineInput({ message: 'Your answer', clock }, contextFor());
+      return run(multilineInput({ message: 'Your answer', clock }, contextFor()));
     },
     async gradeKeypoints(keypoints, preticked) {
-      return checkbox(
+      return run(checkbox(
         {
           message: 'Which key points did you cover?',
           choices: keypoints.map((point, index) => ({ name: point, value: index, checked: preticked.includes(index) })),
@@ -98,7 +118,7 @@ export function createTerminalUI(options: UIOptions): DrillUI {
           required: false,
         },
         contextFor(),
-      );
+      ));
     },
     async choose(choices, clock) {
       const config = {
@@ -107,11 +127,11 @@ export function createTerminalUI(options: UIOptions): DrillUI {
         pageSize: Math.max(6, choices.length),
         loop: false,
       };
-      if (!clock) return select<number>(config, contextFor());
+      if (!clock) return run(select<number>(config, contextFor()));
       // Under the clock the prompt is aborted when time runs out; that counts as a wrong answer.
       const left = Math.max(1, clock.limitSec * 1000 - (Date.now() - clock.startedAt));
       try {
-        return await select<number>(config, { ...contextFor(), signal: AbortSignal.timeout(left) });
+        return await run(select<number>(config, contextFor(AbortSignal.any([interrupted.signal, AbortSignal.timeout(left)]))));
       } catch (error) {
         if (error instanceof Error && error.name === 'AbortPromptError') return -1;
         throw error;
@@ -124,10 +144,10 @@ export function createTerminalUI(options: UIOptions): DrillUI {
         ...(followUps ? [{ key: 'f', label: 'follow-ups', value: 'followups' as NextAction }] : []),
         { key: 'q', label: 'quit', value: 'quit' as NextAction },
       ];
-      return keyPrompt({ message: 'Saved.', keys }, contextFor());
+      return run(keyPrompt({ message: 'Saved.', keys }, contextFor()));
     },
     async pickTopics(rows) {
-      return checkbox(
+      return run(checkbox(
         {
           message: 'Which topics do you want to drill?',
           choices: rows.map((row) => ({ name: row.label, value: row.name, description: row.description })),
@@ -136,10 +156,13 @@ export function createTerminalUI(options: UIOptions): DrillUI {
           required: true,
         },
         contextFor(),
-      );
+      ));
     },
     async confirm(message, defaultValue) {
-      return confirm({ message, default: defaultValue }, contextFor());
+      return run(confirm({ message, default: defaultValue }, contextFor()));
+    },
+    interrupt() {
+      interrupted.abort();
     },
   };
 }

@@ -104,6 +104,7 @@ export function captureContext(
     columns: options.columns ?? 80,
     loadBank: async () => ({ bank, problems: [] }),
     store: async () => store,
+    readScores: () => store.read(),
   };
   return ctx;
 }
