@@ -33,7 +33,8 @@ interface FileEntry {
   m: number;
   /** size */
   s: number;
-  q?: Meta;
+  /** The question without its body (empty prompt, answer, key points...). */
+  q?: Question;
   p: Problem[];
 }
 
@@ -55,7 +56,8 @@ function unpack(path: string, packed: PackedEntry): FileEntry {
   const entry: FileEntry = { m, s, p: problems ?? [] };
   if (meta) {
     const [id, title, difficulty, tags, type, time, idLine] = meta;
-    entry.q = { id, title, difficulty, tags, type, idLine, topic: basename(dirname(path)), file: path };
+    // Built whole once: index-only loads hand it out as it is, with no copy per question.
+    entry.q = { id, title, difficulty, tags, type, idLine, topic: basename(dirname(path)), file: path, ...emptyBody() };
     if (time) entry.q.time = time;
   }
   return entry;
@@ -142,7 +144,7 @@ function split(question: Question): { meta: Meta; body: Body } {
   return { meta, body: { prompt, answer, keypoints, choices, followUps } };
 }
 
-const EMPTY_BODY: Body = { prompt: '', answer: '', keypoints: [], choices: [], followUps: [] };
+const emptyBody = (): Body => ({ prompt: '', answer: '', keypoints: [], choices: [], followUps: [] });
 
 export async function loadBankCached(roots: readonly string[], home: string, options: CacheOptions = { bodies: true }): Promise<LoadResult> {
   const dir = join(home, 'cache');
@@ -193,10 +195,11 @@ export async function loadBankCached(roots: readonly string[], home: string, opt
         if (entry && fresh(entry, st) && (!options.bodies || !entry.q || fresh(body, st))) {
           next.files[path] = entry;
           let question: Question | undefined;
-          if (entry.q) {
-            const b = options.bodies && body ? body.b : EMPTY_BODY;
-            if (options.bodies && body) nextBodies.bodies[path] = body;
-            question = Object.assign({}, entry.q, b);
+          if (entry.q && options.bodies && body) {
+            nextBodies.bodies[path] = body;
+            question = { ...entry.q, ...body.b };
+          } else {
+            question = entry.q;
           }
           files[i] = { path, result: question ? { problems: entry.p, question } : { problems: entry.p } };
           return;
@@ -207,7 +210,7 @@ export async function loadBankCached(roots: readonly string[], home: string, opt
             const s = st?.s ?? -1;
             if (parsed.result.question) {
               const { meta, body: b } = split(parsed.result.question);
-              next.files[path] = { m, s, q: meta, p: parsed.result.problems };
+              next.files[path] = { m, s, q: { ...meta, ...emptyBody() }, p: parsed.result.problems };
               nextBodies.bodies[path] = { m, s, b };
             } else {
               next.files[path] = { m, s, p: parsed.result.problems };
