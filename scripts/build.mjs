@@ -32,6 +32,16 @@ const hljsSubset = {
   },
 };
 
+// commander's child_process, loaded only when used (see src/child-process-lazy.cjs).
+const lazyChildProcess = {
+  name: 'lazy-child-process',
+  setup(b) {
+    b.onResolve({ filter: /^(node:)?child_process$/ }, (args) =>
+      /[\\/]commander[\\/]/.test(args.importer) ? { path: join(root, 'src', 'child-process-lazy.cjs') } : undefined,
+    );
+  },
+};
+
 // Identifies the renderer in the rendered-Markdown cache (src/render/cached.ts): any change to
 // the render sources or the dependencies' versions makes a new id.
 function renderId() {
@@ -63,7 +73,7 @@ await build({
   banner: {
     js: "import{createRequire as __cr}from'node:module';import{fileURLToPath as __fu}from'node:url';const require=__cr(import.meta.url);const __filename=__fu(import.meta.url);",
   },
-  plugins: [hljsSubset],
+  plugins: [hljsSubset, lazyChildProcess],
   define: { __RENDER_ID__: JSON.stringify(renderId()) },
   logLevel: 'warning',
 });
