@@ -231,6 +231,24 @@ describe('drill in a pseudo-terminal', () => {
     expect(readScores().attempts).toHaveLength(1);
   });
 
+  it('--order random --seed gives the same order twice; --difficulty and --tag filter', async () => {
+    const firstOf = async (args: string[]) => {
+      const t = spawnTerminal(['drill', ...args, '--questions', bank], env);
+      const screen = await t.waitFor('press Enter to reveal');
+      t.write('q');
+      await t.exited;
+      return /\[1\/\d+\] (.*)/.exec(screen)?.[1];
+    };
+    const a = await firstOf(['orm', '--order', 'random', '--seed', '7']);
+    const b = await firstOf(['orm', '--order', 'random', '--seed', '7']);
+    expect(a).toBeDefined();
+    expect(a).toBe(b);
+    expect(await firstOf(['orm', '--difficulty', 'senior'])).toBe('orm · senior · Third ORM question');
+    const none = spawnTerminal(['drill', 'orm', '--tag', 'nope', '--tag', 'missing', '--questions', bank], env);
+    await none.waitFor('Nothing to drill in orm with these filters.');
+    expect(await none.exited).toBe(0);
+  });
+
   it('q before the first answer ends cleanly and writes nothing', async () => {
     const t = spawnTerminal(['orm', '--questions', bank], env);
     await t.waitFor('press Enter to reveal');
