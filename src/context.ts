@@ -4,6 +4,7 @@
  */
 import type { LoadResult } from './questions/load.js';
 import type { ScoresStore } from './store/index.js';
+import type { HistoryColumns } from './session/history.js';
 import type { ScoresFile } from './types.js';
 
 export interface GlobalOptions {
@@ -41,4 +42,6 @@ export interface Context {
   store: () => Promise<ScoresStore>;
   /** The history, for commands that only read it (no file yet: an empty one, store not loaded). */
   readScores: () => Promise<ScoresFile>;
+  /** The history in columns, from a cache when scores.json has not changed (stats). */
+  readHistory: () => Promise<HistoryColumns>;
 }

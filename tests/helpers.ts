@@ -105,5 +105,6 @@ export function fakeContext(bank: Bank, options: { home?: string; now?: () => Da
     loadBank: async () => ({ bank, problems: [] }),
     store: async () => store,
     readScores: () => store.read(),
+    readHistory: () => store.readColumns(),
   };
 }

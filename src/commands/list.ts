@@ -9,7 +9,7 @@ import { loadBankWithWarnings } from './common.js';
 export async function listCommand(ctx: Context, topicNames: string[]): Promise<void> {
   const { bank } = await loadBankWithWarnings(ctx, { bodies: false });
   const topics = resolveTopics(bank, topicNames);
-  const scores = await ctx.readScores();
+  const scores = await ctx.readHistory();
   const now = ctx.now();
   const progress = questionProgress(bank, scores, now);
   const width = ctx.stdoutIsTTY ? ctx.columns : Number.MAX_SAFE_INTEGER;

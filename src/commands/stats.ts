@@ -84,7 +84,7 @@ export function statsToJson(stats: Stats): StatsJson {
 export async function statsCommand(ctx: Context, topics: string[]): Promise<void> {
   const { bank } = await loadBankWithWarnings(ctx, { bodies: false });
   const selected = resolveTopics(bank, topics);
-  const scores = await ctx.readScores();
+  const scores = await ctx.readHistory();
   const stats = computeStats({ bank, scores, now: ctx.now(), topics: selected.map((t) => t.name) });
   if (ctx.opts.json) {
     ctx.out(terminalSafeJson(statsToJson(stats)));

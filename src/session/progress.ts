@@ -4,6 +4,7 @@
  */
 import { isDue, mastery, readiness, type Readiness } from '../srs/index.js';
 import type { Attempt, Bank, Question, ScoresFile, TopicInfo } from '../types.js';
+import type { HistoryColumns, LastAttempt } from './history.js';
 
 export interface QuestionProgress {
   question: Question;
@@ -41,23 +42,33 @@ export function lastAttempts(attempts: readonly Attempt[]): Map<string, { last: 
   return map;
 }
 
-export function questionProgress(bank: Bank, scores: ScoresFile, now: Date): Map<string, QuestionProgress> {
-  const history = lastAttempts(scores.attempts);
+/**
+ * Progress of every question of the bank, from the history itself or from its columns (what
+ * `stats` reads from the cache).
+ */
+export function questionProgress(bank: Bank, history: ScoresFile | HistoryColumns, now: Date): Map<string, QuestionProgress> {
+  const last = 'attempts' in history ? lastOf(history) : new Map(Object.entries(history.last));
   const result = new Map<string, QuestionProgress>();
   for (const question of bank.questions) {
-    const card = scores.cards[question.id];
-    const seen = history.get(question.id);
+    const card = history.cards[question.id];
+    const seen = last.get(question.id);
     result.set(question.id, {
       question,
       mastery: mastery(card, now),
       due: isDue(card, now),
       dueAt: card?.due,
       attempts: seen?.count ?? 0,
-      lastScore: seen?.last.score,
-      lastAt: seen?.last.at,
+      lastScore: seen?.score,
+      lastAt: seen?.at,
     });
   }
   return result;
+}
+
+function lastOf(scores: ScoresFile): Map<string, LastAttempt> {
+  const map = new Map<string, LastAttempt>();
+  for (const [id, { last, count }] of lastAttempts(scores.attempts)) map.set(id, { count, score: last.score, at: last.at });
+  return map;
 }
 
 export function topicProgress(bank: Bank, progress: Map<string, QuestionProgress>): TopicProgress[] {

@@ -9,6 +9,7 @@
  */
 import type { Readiness } from '../srs/index.js';
 import type { Bank, ScoresFile, TopicInfo } from '../types.js';
+import { historyColumns, type HistoryColumns } from './history.js';
 import { questionProgress, topicProgress } from './progress.js';
 
 export const HEATMAP_DAYS = 84;
@@ -78,7 +79,8 @@ export interface Stats {
 
 export interface StatsInput {
   bank: Bank;
-  scores: ScoresFile;
+  /** The history, or its columns (see history.ts). */
+  scores: ScoresFile | HistoryColumns;
   now: Date;
   /** IANA zone for calendar days; default the machine's. */
   timeZone?: string;
@@ -184,29 +186,35 @@ export function computeStats(input: StatsInput): Stats {
 
   const accuracy = new Map<string, { sum: number; n: number }>();
   const activity = new Map<number, number>();
-  const sessions = new Set<string>();
   let attempts = 0;
   let totalTimeMs = 0;
 
-  for (const attempt of scores.attempts) {
-    const topic = topicOf.get(attempt.questionId) ?? attempt.topic;
+  const cols = 'attempts' in scores ? historyColumns(scores) : scores;
+  // Topic per question index: the bank's, else the one recorded on the attempt.
+  const bankTopicOf = cols.ids.map((id) => topicOf.get(id));
+  const sessionSeen = new Uint8Array(cols.s.reduce((max, s) => (s > max ? s : max), -1) + 1);
+  for (let i = 0; i < cols.q.length; i++) {
+    const topic = bankTopicOf[cols.q[i] as number] ?? cols.topics[cols.t[i] as number] ?? '';
     if (!selected.has(topic)) continue;
     attempts += 1;
-    sessions.add(attempt.sessionId);
-    if (Number.isFinite(attempt.durationMs) && attempt.durationMs > 0) totalTimeMs += attempt.durationMs;
-    const at = Date.parse(attempt.at);
-    if (Number.isNaN(at)) continue;
+    sessionSeen[cols.s[i] as number] = 1;
+    const duration = cols.dur[i] as number;
+    if (Number.isFinite(duration) && duration > 0) totalTimeMs += duration;
+    const at = cols.at[i];
+    if (typeof at !== 'number' || !Number.isFinite(at)) continue;
     const day = toDay(at);
     activity.set(day, (activity.get(day) ?? 0) + 1);
     if (at >= accuracyFrom && at <= nowMs) {
       const entry = accuracy.get(topic) ?? { sum: 0, n: 0 };
-      entry.sum += Number.isFinite(attempt.score) ? attempt.score : 0;
+      const score = cols.score[i];
+      entry.sum += typeof score === 'number' && Number.isFinite(score) ? score : 0;
       entry.n += 1;
       accuracy.set(topic, entry);
     }
   }
+  const sessions = sessionSeen.reduce((sum, seen) => sum + seen, 0);
 
-  const progress = questionProgress(bank, scores, now);
+  const progress = questionProgress(bank, cols, now);
   const byName = new Map(topicProgress(bank, progress).map((t) => [t.topic.name, t]));
   const topics: TopicStats[] = [];
   for (const name of wanted) {
@@ -253,7 +261,7 @@ export function computeStats(input: StatsInput): Stats {
     topics,
     totals: {
       attempts,
-      sessions: sessions.size,
+      sessions,
       totalTimeMs,
       activeDays: activity.size,
       streak: streaks(activity.keys(), today),

@@ -5,9 +5,10 @@
  * once both keep every answer, and a kill at any instant leaves the old or the new file. A file
  * that cannot be read is moved aside, never overwritten; one from a newer version is refused.
  */
-import { mkdir, readFile, stat } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
+import { mkdir, readFile, rename, stat, writeFile } from 'node:fs/promises';
+import { dirname, join, resolve } from 'node:path';
 import { DrillError } from '../errors.js';
+import { HISTORY_COLUMNS_VERSION, historyColumns, type HistoryColumns } from '../session/history.js';
 import type { Attempt, ScoresFile, SessionRecord } from '../types.js';
 import { SCORES_VERSION } from '../types.js';
 import { copyAside, describeFsError, fsyncDir, isCode, moveAside, removeOrphanTempFiles } from './files.js';
@@ -171,6 +172,38 @@ export class ScoresStore {
     const parsed = parseScores(text);
     if (parsed.ok) return parsed.data;
     return this.setAsideOnRead(parsed.reason);
+  }
+
+  /**
+   * The history in columns (session/history.ts), cached in `<home>/cache/history.json` and keyed
+   * by the size and mtime of scores.json: `stats` on a long history then skips parsing it whole.
+   * Best effort: without a usable cache this is read() plus one pass.
+   */
+  async readColumns(): Promise<HistoryColumns> {
+    const before = await stat(this.path).catch(() => undefined);
+    if (!before) return historyColumns(emptyScores());
+    const cachePath = join(this.home, 'cache', 'history.json');
+    try {
+      const cached = JSON.parse((await readFile(cachePath)).toString('utf8')) as { size?: number; mtimeMs?: number; columns?: HistoryColumns };
+      if (cached.size === before.size && cached.mtimeMs === before.mtimeMs && cached.columns?.v === HISTORY_COLUMNS_VERSION) return cached.columns;
+    } catch {
+      // No cache yet, or an unreadable one: build it.
+    }
+    const columns = historyColumns(await this.read());
+    // Only cache what belongs to the file as it still is (a save, or a move aside of a corrupt
+    // file, may have happened meanwhile).
+    const after = await stat(this.path).catch(() => undefined);
+    if (after && after.size === before.size && after.mtimeMs === before.mtimeMs) {
+      try {
+        await mkdir(dirname(cachePath), { recursive: true, mode: 0o700 });
+        const temp = `${cachePath}.${process.pid}.tmp`;
+        await writeFile(temp, JSON.stringify({ size: before.size, mtimeMs: before.mtimeMs, columns }), { mode: 0o600 });
+        await rename(temp, cachePath);
+      } catch {
+        // A read-only or full home only costs speed.
+      }
+    }
+    return columns;
   }
 
   /** Add attempts and/or a session (upserted by id) and save. Returns the merged history. */

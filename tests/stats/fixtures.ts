@@ -1,6 +1,7 @@
 /** Small banks and histories built in code, so these tests never depend on the real bank. */
 import type { Context } from '../../src/context.js';
 import { replayAll } from '../../src/srs/index.js';
+import { historyColumns } from '../../src/session/history.js';
 import type { ScoresStore } from '../../src/store/index.js';
 import type { Attempt, Bank, Question, Rating, ScoresFile, TopicInfo } from '../../src/types.js';
 
@@ -105,6 +106,7 @@ export function captureContext(
     loadBank: async () => ({ bank, problems: [] }),
     store: async () => store,
     readScores: () => store.read(),
+    readHistory: async () => historyColumns(scores),
   };
   return ctx;
 }

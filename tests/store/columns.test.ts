@@ -1,0 +1,86 @@
+/** The history in columns: same stats as the full history, and a cache that is never stale. */
+import { existsSync } from 'node:fs';
+import { readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { historyColumns } from '../../src/session/history.js';
+import { computeStats } from '../../src/session/stats.js';
+import { ScoresStore } from '../../src/store/index.js';
+import type { Bank } from '../../src/types.js';
+import { attempt, removeTempDirs, tempDir } from './helpers.js';
+
+afterEach(removeTempDirs);
+
+const bank: Bank = {
+  topics: [
+    { name: 'orm', title: 'ORM', description: '', order: 1 },
+    { name: 'views', title: 'Views', description: '', order: 2 },
+  ],
+  questions: ['orm-a', 'orm-b', 'views-a'].map((id) => ({
+    id,
+    topic: id.split('-')[0] as string,
+    title: id,
+    difficulty: 'mid' as const,
+    tags: [],
+    type: 'open' as const,
+    keypoints: ['a'],
+    choices: [],
+    prompt: '',
+    answer: '',
+    followUps: [],
+    file: `/${id}.md`,
+  })),
+};
+
+describe('history columns', () => {
+  it('give exactly the stats of the full history, also after a JSON round trip', async () => {
+    const home = await tempDir();
+    const store = new ScoresStore({ home, warn: vi.fn() });
+    await store.record({
+      attempts: [
+        attempt({ questionId: 'orm-a', topic: 'orm', score: 0.5, rating: 'hard', sessionId: 's1' }),
+        attempt({ questionId: 'orm-b', topic: 'orm', score: 1, rating: 'easy', sessionId: 's1' }),
+        attempt({ questionId: 'views-a', topic: 'views', score: 0, rating: 'again', sessionId: 's2' }),
+        attempt({ questionId: 'orm-a', topic: 'orm', score: 1, rating: 'easy', sessionId: 's2' }),
+        // A question that left the bank still counts under the topic it was answered in.
+        attempt({ questionId: 'gone-q', topic: 'views', score: 1, rating: 'easy', sessionId: 's3', durationMs: 7000 }),
+      ],
+    });
+    const scores = await store.read();
+    const now = new Date(Date.UTC(2026, 10, 26, 12));
+    const input = { bank, now, timeZone: 'Asia/Tokyo' };
+    const full = computeStats({ ...input, scores });
+    const cols = JSON.parse(JSON.stringify(historyColumns(scores)));
+    expect(computeStats({ ...input, scores: cols })).toEqual(full);
+    expect(computeStats({ ...input, scores: cols, topics: ['views'] })).toEqual(computeStats({ ...input, scores, topics: ['views'] }));
+    expect(full.totals).toMatchObject({ attempts: 5, sessions: 3 });
+  });
+
+  it('are cached by the size and mtime of scores.json and rebuilt after every save', async () => {
+    const home = await tempDir();
+    const store = new ScoresStore({ home, warn: vi.fn() });
+    expect((await store.readColumns()).q).toEqual([]);
+    expect(existsSync(join(home, 'cache'))).toBe(false); // no history, nothing written
+
+    await store.record({ attempts: [attempt({ questionId: 'orm-a' })] });
+    expect((await store.readColumns()).ids).toEqual(['orm-a']);
+    const cachePath = join(home, 'cache', 'history.json');
+    const cached = JSON.parse(await readFile(cachePath, 'utf8'));
+    // Proof that an unchanged scores.json is served from the cache.
+    cached.columns.ids = ['from-cache'];
+    await writeFile(cachePath, JSON.stringify(cached));
+    expect((await new ScoresStore({ home, warn: vi.fn() }).readColumns()).ids).toEqual(['from-cache']);
+
+    await store.record({ attempts: [attempt({ questionId: 'orm-b' })] });
+    expect((await store.readColumns()).ids).toEqual(['orm-a', 'orm-b']);
+  });
+
+  it('ignore a broken cache file', async () => {
+    const home = await tempDir();
+    const store = new ScoresStore({ home, warn: vi.fn() });
+    await store.record({ attempts: [attempt({ questionId: 'orm-a' })] });
+    await store.readColumns();
+    await writeFile(join(home, 'cache', 'history.json'), '{ not json');
+    expect((await store.readColumns()).ids).toEqual(['orm-a']);
+  });
+});
