@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// Start-up benchmark: each case against a bare `node -e 0` in the same run, as median ratios,
+// Start-up benchmark: each case against a bare `node -e 0` run right beside it, as median ratios,
 // plus peak RSS. Usage: npm run bench [-- --runs 15] [-- --smoke] [-- --check]
 //   --smoke  one run of each case, no warm-up (CI: keeps the script from rotting)
 //   --check  exit 1 when a target is missed
@@ -113,23 +113,33 @@ function median(values) {
   return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
 }
 
-for (let i = 0; i < warmups; i++) for (const c of cases) runOnce(c);
-const samples = new Map(cases.map((c) => [c.name, { ms: [], rss: [] }]));
-// Interleaved rounds: background noise hits every case alike.
-for (let i = 0; i < runs; i++) {
-  for (const c of cases) {
+const baseline = cases.find((c) => c.baseline);
+const samples = new Map(cases.map((c) => [c.name, { ms: [], rss: [], base: [] }]));
+// Each case runs in pairs with its own `node -e 0`: the ratio compares runs made moments
+// apart, so a busy moment of the machine (or the heavy cases' aftermath) hits both sides alike.
+for (const c of cases) {
+  if (c.baseline) continue;
+  for (let i = 0; i < warmups; i++) {
+    runOnce(baseline);
+    runOnce(c);
+  }
+  const s = samples.get(c.name);
+  for (let i = 0; i < runs; i++) {
+    const b = runOnce(baseline);
+    s.base.push(b.ms);
+    samples.get(baseline.name).ms.push(b.ms);
+    samples.get(baseline.name).rss.push(b.rss);
     const { ms, rss } = runOnce(c);
-    samples.get(c.name).ms.push(ms);
-    samples.get(c.name).rss.push(rss);
+    s.ms.push(ms);
+    s.rss.push(rss);
   }
 }
 const pty = !only || 'drill orm'.includes(only) ? await ptyCase() : undefined;
 
-const base = median(samples.get('node -e 0').ms);
 const rows = cases.map((c) => {
   const s = samples.get(c.name);
   const ms = median(s.ms);
-  const ratio = ms / base;
+  const ratio = c.baseline ? 1 : ms / median(s.base);
   const rss = Math.max(...s.rss);
   const ok = (c.target === undefined || ratio <= c.target) && (c.rssTarget === undefined || rss <= c.rssTarget);
   return { name: c.name, ms, ratio, target: c.target, rss, rssTarget: c.rssTarget, ok };
