@@ -189,9 +189,9 @@ Exit codes: 0 ok, 1 failure, 2 usage error, 130 interrupted.`,
   sessionFlags(
     program.command('drill [topics...]', { isDefault: true }).description('drill a topic (no topic: pick from a list)'),
     10,
-  ).action(async (topics: string[], options, cmd: Command) => {
+  ).action(async (topics: string[], options) => {
     const { drillCommand } = await import('./commands/drill.js');
-    await drillCommand(makeContext(program), topics, { ...options, countDefault: 10 }, commandNames(program, cmd));
+    await drillCommand(makeContext(program), topics, options, program.commands.map((c) => c.name()));
   });
 
   sessionFlags(
@@ -255,10 +255,6 @@ Exit codes: 0 ok, 1 failure, 2 usage error, 130 interrupted.`,
     });
 
   return program;
-}
-
-function commandNames(program: Command, _cmd: Command): string[] {
-  return program.commands.map((c) => c.name());
 }
 
 function printError(message: string, hint?: string): void {
