@@ -7,6 +7,7 @@ import { describe, expect, it, vi } from 'vitest';
 import { runSession, summarize } from '../../src/runner.js';
 import { ScoresStore } from '../../src/store/index.js';
 import { createTerminalUI } from '../../src/ui/index.js';
+import { DrillError } from '../../src/errors.js';
 import { warmupCommand } from '../../src/commands/warmup.js';
 import { replayAll } from '../../src/srs/index.js';
 import { attempt, fakeContext, makeBank, makeQuestion } from '../helpers.js';
@@ -141,6 +142,33 @@ describe('drill flow (simulated keys)', () => {
     const outcome = await done;
     expect(outcome.results[0]?.grade).toMatchObject({ score: 0.67, keypointsHit: [0, 2] });
     expect(ctx.stdout.join('\n')).toContain('select_related does a JOIN in SQL');
+  });
+
+  it('a failed save is reported once; the session goes on and the answer is saved with the next one', async () => {
+    const bank = makeBank([open, makeQuestion('orm-second', { title: 'Second one' })]);
+    const ctx = fakeContext(bank);
+    const store = (await ctx.store()) as ScoresStore;
+    const realRecord = store.record.bind(store);
+    let calls = 0;
+    store.record = async (change) => {
+      calls += 1;
+      if (calls === 1) throw new DrillError('Could not save your answer to scores.json: disk full', { hint: 'Free some space.' });
+      return realRecord(change);
+    };
+    const done = runSession(ctx, createTerminalUI({ color: false }), bank, store, await store.read(), planOf(bank.questions));
+    for (let i = 0; i < 2; i++) {
+      await until('press Enter to reveal');
+      screen.keypress('enter');
+      await until('Which key points');
+      screen.keypress('a'); // all covered: no re-ask
+      screen.keypress('enter');
+      await until(i === 0 ? 'Enter next' : 'Enter finish');
+      screen.keypress('enter');
+    }
+    const outcome = await done;
+    expect(outcome.results).toHaveLength(2);
+    expect(ctx.stderr.filter((l) => l.includes('disk full'))).toHaveLength(1);
+    expect((await store.read()).attempts.map((a) => a.questionId)).toEqual(['orm-open', 'orm-second']);
   });
 
   it('warmup ends with a readiness table and what to review last', async () => {
