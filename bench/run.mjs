@@ -151,6 +151,7 @@ if (pty) {
 
 const pad = (s, n) => String(s).padEnd(n);
 const lines = [
+  ...(smoke ? ['SMOKE RUN (one cold run per case, caches empty): checks that the benchmark works; not a measurement.'] : []),
   `django-drill start-up, ${runs} run${runs === 1 ? '' : 's'} per case (median), ${cpus().length} × ${cpus()[0]?.model.trim() ?? 'cpu'}, ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}`,
   `fixtures: ${TOPICS * PER_TOPIC} questions in ${TOPICS} topics, ${ATTEMPTS} attempts`,
   '',
