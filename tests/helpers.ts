@@ -108,3 +108,17 @@ export function fakeContext(bank: Bank, options: { home?: string; now?: () => Da
     readHistory: () => store.readColumns(),
   };
 }
+
+import chalk from 'chalk';
+import { afterAll, beforeAll } from 'vitest';
+
+/** Colour on (chalk level 1) for the tests of this file, whatever the terminal running them. */
+export function withChalkLevel(level: 0 | 1 | 2 | 3 = 1): void {
+  const saved = chalk.level;
+  beforeAll(() => {
+    chalk.level = level;
+  });
+  afterAll(() => {
+    chalk.level = saved;
+  });
+}

@@ -1,5 +1,5 @@
 import chalk from 'chalk';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   bar,
   count,
@@ -13,15 +13,10 @@ import {
   truncate,
   visibleWidth,
 } from '../../src/render/format.js';
+import { withChalkLevel } from '../helpers.js';
 
 const ANSI = /\x1b\[/;
-const savedLevel = chalk.level;
-beforeAll(() => {
-  chalk.level = 1;
-});
-afterAll(() => {
-  chalk.level = savedLevel;
-});
+withChalkLevel(1);
 
 describe('bar', () => {
   it('fills half the cells for 50%', () => {

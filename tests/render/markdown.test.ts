@@ -1,16 +1,11 @@
 import chalk from 'chalk';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { stripAnsi, visibleWidth } from '../../src/render/format.js';
 import { highlightLanguage, renderMarkdown } from '../../src/render/markdown.js';
+import { withChalkLevel } from '../helpers.js';
 
 const ANSI = /\x1b/;
-const savedLevel = chalk.level;
-beforeAll(() => {
-  chalk.level = 1;
-});
-afterAll(() => {
-  chalk.level = savedLevel;
-});
+withChalkLevel(1);
 
 const fence = '```';
 const doc = `# select_related vs prefetch_related

@@ -1,20 +1,14 @@
-import chalk from 'chalk';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { percent, stripAnsi, visibleWidth } from '../../src/render/format.js';
 import { activityLevel, renderStats, SHADES } from '../../src/render/stats.js';
 import { computeStats, type Stats } from '../../src/session/stats.js';
 import type { Attempt } from '../../src/types.js';
 import { attempt, emptyScores, makeBank, makeScores, question, topic } from './fixtures.js';
+import { withChalkLevel } from '../helpers.js';
 
 const NOW = new Date('2026-11-25T12:00:00Z');
 const ANSI = /\x1b/;
-const savedLevel = chalk.level;
-beforeAll(() => {
-  chalk.level = 1;
-});
-afterAll(() => {
-  chalk.level = savedLevel;
-});
+withChalkLevel(1);
 
 function busyStats(): Stats {
   const bank = makeBank();
