@@ -13,7 +13,7 @@ import { DrillError, EXIT, UsageError } from './errors.js';
 import { builtInQuestionsDir, packageRoot } from './paths.js';
 import type { LoadResult } from './questions/load.js';
 import type { ScoresStore } from './store/index.js';
-import { DIFFICULTIES, SCORES_VERSION, type ScoresFile } from './types.js';
+import { DIFFICULTIES, emptyScores } from './types.js';
 
 const ORDERS = ['smart', 'random', 'file'];
 const EXPORT_FORMATS = ['json', 'csv', 'anki'];
@@ -98,8 +98,6 @@ function slowParseSpinner(files: number, color: boolean): (() => void) | undefin
   };
 }
 
-const emptyHistory = (): ScoresFile => ({ version: SCORES_VERSION, attempts: [], cards: {}, sessions: [] });
-
 function makeContext(program: Command): Context {
   const opts = globalOptions(program);
   const banks = new Map<boolean, Promise<LoadResult>>();
@@ -131,11 +129,11 @@ function makeContext(program: Command): Context {
     },
     store: storeOf,
     // A new user has no history yet: skip loading the store (and its schema code) for it.
-    readScores: async () => (existsSync(join(opts.home, 'scores.json')) ? (await storeOf()).read() : emptyHistory()),
+    readScores: async () => (existsSync(join(opts.home, 'scores.json')) ? (await storeOf()).read() : emptyScores()),
     readHistory: async () =>
       existsSync(join(opts.home, 'scores.json'))
         ? (await storeOf()).readColumns()
-        : (await import('./session/history.js')).historyColumns(emptyHistory()),
+        : (await import('./session/history.js')).historyColumns(emptyScores()),
   };
 }
 

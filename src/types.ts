@@ -106,3 +106,7 @@ export interface ScoresFile {
   cards: Record<string, StoredCard>;
   sessions: SessionRecord[];
 }
+
+export function emptyScores(): ScoresFile {
+  return { version: SCORES_VERSION, attempts: [], cards: {}, sessions: [] };
+}

@@ -4,7 +4,7 @@
  * store keeps it next to the bank cache), so a long history is not parsed whole on every `stats`.
  * Pure: data in, data out.
  */
-import type { ScoresFile, StoredCard } from '../types.js';
+import type { Attempt, ScoresFile, StoredCard } from '../types.js';
 
 export const HISTORY_COLUMNS_VERSION = 1;
 
@@ -33,6 +33,26 @@ export interface LastAttempt {
   at: string;
 }
 
+/**
+ * Per question id: how many attempts, and the score and time of the latest. A prototype-less
+ * object, so an id such as "constructor" is just a key.
+ */
+export function lastAttempts(attempts: readonly Attempt[]): Record<string, LastAttempt> {
+  const last: Record<string, LastAttempt> = Object.create(null) as Record<string, LastAttempt>;
+  for (const a of attempts) {
+    const entry = last[a.questionId];
+    if (!entry) last[a.questionId] = { count: 1, score: a.score, at: a.at };
+    else {
+      entry.count += 1;
+      if (a.at >= entry.at) {
+        entry.score = a.score;
+        entry.at = a.at;
+      }
+    }
+  }
+  return last;
+}
+
 export function historyColumns(scores: ScoresFile): HistoryColumns {
   const ids = new Map<string, number>();
   const topics = new Map<string, number>();
@@ -57,7 +77,7 @@ export function historyColumns(scores: ScoresFile): HistoryColumns {
     at: new Array<number>(n),
     score: new Array<number>(n),
     dur: new Array<number>(n),
-    last: {},
+    last: lastAttempts(scores.attempts),
   };
   scores.attempts.forEach((a, i) => {
     cols.q[i] = index(ids, a.questionId);
@@ -66,15 +86,6 @@ export function historyColumns(scores: ScoresFile): HistoryColumns {
     cols.at[i] = Date.parse(a.at);
     cols.score[i] = a.score;
     cols.dur[i] = a.durationMs;
-    const last = cols.last[a.questionId];
-    if (!last) cols.last[a.questionId] = { count: 1, score: a.score, at: a.at };
-    else {
-      last.count += 1;
-      if (a.at >= last.at) {
-        last.score = a.score;
-        last.at = a.at;
-      }
-    }
   });
   cols.ids = [...ids.keys()];
   cols.topics = [...topics.keys()];

@@ -3,8 +3,8 @@
  * is passed in. Used by list, the picker, warmup and stats.
  */
 import { isDue, mastery, readiness, type Readiness } from '../srs/index.js';
-import type { Attempt, Bank, Question, ScoresFile, TopicInfo } from '../types.js';
-import type { HistoryColumns, LastAttempt } from './history.js';
+import type { Bank, Question, ScoresFile, TopicInfo } from '../types.js';
+import { lastAttempts, type HistoryColumns } from './history.js';
 
 export interface QuestionProgress {
   question: Question;
@@ -28,26 +28,13 @@ export interface TopicProgress {
   readiness: Readiness;
 }
 
-/** Last attempt and count per question id, in one pass over the history. */
-export function lastAttempts(attempts: readonly Attempt[]): Map<string, { last: Attempt; count: number }> {
-  const map = new Map<string, { last: Attempt; count: number }>();
-  for (const attempt of attempts) {
-    const entry = map.get(attempt.questionId);
-    if (!entry) map.set(attempt.questionId, { last: attempt, count: 1 });
-    else {
-      entry.count += 1;
-      if (attempt.at >= entry.last.at) entry.last = attempt;
-    }
-  }
-  return map;
-}
-
 /**
  * Progress of every question of the bank, from the history itself or from its columns (what
  * `stats` reads from the cache).
  */
 export function questionProgress(bank: Bank, history: ScoresFile | HistoryColumns, now: Date): Map<string, QuestionProgress> {
-  const last = 'attempts' in history ? lastOf(history) : new Map(Object.entries(history.last));
+  // Own keys only: the columns' `last` may come from JSON (a plain object).
+  const last = new Map(Object.entries('attempts' in history ? lastAttempts(history.attempts) : history.last));
   const result = new Map<string, QuestionProgress>();
   for (const question of bank.questions) {
     const card = history.cards[question.id];
@@ -63,12 +50,6 @@ export function questionProgress(bank: Bank, history: ScoresFile | HistoryColumn
     });
   }
   return result;
-}
-
-function lastOf(scores: ScoresFile): Map<string, LastAttempt> {
-  const map = new Map<string, LastAttempt>();
-  for (const [id, { last, count }] of lastAttempts(scores.attempts)) map.set(id, { count, score: last.score, at: last.at });
-  return map;
 }
 
 export function topicProgress(bank: Bank, progress: Map<string, QuestionProgress>): TopicProgress[] {

@@ -10,7 +10,9 @@ import { dirname, join, resolve } from 'node:path';
 import { DrillError } from '../errors.js';
 import { HISTORY_COLUMNS_VERSION, historyColumns, type HistoryColumns } from '../session/history.js';
 import type { Attempt, ScoresFile, SessionRecord } from '../types.js';
-import { SCORES_VERSION } from '../types.js';
+import { emptyScores, SCORES_VERSION } from '../types.js';
+
+export { emptyScores } from '../types.js';
 import { copyAside, describeFsError, fsyncDir, isCode, moveAside, removeOrphanTempFiles } from './files.js';
 // The lock and the atomic writer (proper-lockfile, write-file-atomic) load only when writing:
 // read-only commands such as list and stats never pay for them.
@@ -36,9 +38,6 @@ export const SCORES_FILE = 'scores.json';
 const isLockTimeout = (err: unknown): err is Error & { lockPath: string } => err instanceof Error && err.name === 'LockTimeoutError';
 const DEFAULT_LOCK_TIMEOUT_MS = 5000;
 
-export function emptyScores(): ScoresFile {
-  return { version: SCORES_VERSION, attempts: [], cards: {}, sessions: [] };
-}
 
 type Parsed = { ok: true; data: ScoresFile; migratedFrom?: number } | { ok: false; reason: string };
 

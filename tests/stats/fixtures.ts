@@ -68,9 +68,7 @@ export function makeScores(attempts: Attempt[]): ScoresFile {
   return { version: 1, attempts, cards: replayAll(attempts), sessions: [] };
 }
 
-export function emptyScores(): ScoresFile {
-  return { version: 1, attempts: [], cards: {}, sessions: [] };
-}
+export { emptyScores } from '../../src/types.js';
 
 export interface CapturedContext extends Context {
   /** What `out` printed, each call ending in "\n" as on the real stdout. */

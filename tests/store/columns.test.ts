@@ -84,3 +84,11 @@ describe('history columns', () => {
     expect((await store.readColumns()).ids).toEqual(['orm-a']);
   });
 });
+
+describe('last attempts', () => {
+  it('treat any question id as a plain key, even "constructor"', async () => {
+    const { lastAttempts } = await import('../../src/session/history.js');
+    const last = lastAttempts([attempt({ questionId: 'constructor', score: 0.5 }), attempt({ questionId: 'constructor', score: 1 })]);
+    expect(last.constructor).toEqual({ count: 2, score: 1, at: expect.any(String) });
+  });
+});
