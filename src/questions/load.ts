@@ -49,19 +49,50 @@ export interface TopicSource {
   dir: string;
   /** `<dir>/_topic.md` when it exists. */
   topicFile?: string;
+  /** Question files: names, sorted, and their absolute paths, mtimes and sizes (same order). */
+  names: string[];
   files: string[];
+  mtimes: number[];
+  sizes: number[];
 }
 
+/**
+ * One folder's question files. Every candidate is stat()ed once here (a symbolic link counts as
+ * what it points to, a folder named `x.md` is not a file), and the parse cache reuses those
+ * numbers: on a 10,000-file bank the stat calls are most of the cost of a warm load.
+ */
 function topicSource(dir: string): TopicSource {
-  const entries = listDir(dir);
-  const files = entries
-    .filter((e) => e.isFile() && isQuestionFile(e.name))
+  let all: string[];
+  try {
+    all = readdirSync(dir);
+  } catch {
+    all = [];
+  }
+  all.sort();
+  const source: TopicSource = { folder: basename(dir), dir, names: [], files: [], mtimes: [], sizes: [] };
+  for (const name of all) {
+    if (name === '_topic.md') {
+      const path = join(dir, name);
+      if (statSync(path, { throwIfNoEntry: false })?.isFile()) source.topicFile = path;
+      continue;
+    }
+    if (!isQuestionFile(name)) continue;
     // Plain concatenation: `dir` is already absolute and normalised, and path.join() per file
     // is measurable on a 10,000-file bank.
-    .map((e) => `${dir}${sep}${e.name}`)
-    .sort();
-  const hasTopic = entries.some((e) => e.isFile() && e.name === '_topic.md');
-  return { folder: basename(dir), dir, files, ...(hasTopic ? { topicFile: join(dir, '_topic.md') } : {}) };
+    const path = `${dir}${sep}${name}`;
+    let st;
+    try {
+      st = statSync(path, { throwIfNoEntry: false });
+    } catch {
+      // EACCES on a parent, a loop of links...: not a file we can read.
+    }
+    if (!st?.isFile()) continue;
+    source.names.push(name);
+    source.files.push(path);
+    source.mtimes.push(st.mtimeMs);
+    source.sizes.push(st.size);
+  }
+  return source;
 }
 
 /** Topic folders of a root (or the root itself when it is a topic folder), sorted by name. */
@@ -113,6 +144,7 @@ export function assemble(topics: readonly ParsedTopic[]): LoadResult {
   const problems: Problem[] = [];
   const questions: Question[] = [];
   const seen = new Map<string, string>();
+  const used = new Set<string>();
   const infos = new Map<string, TopicInfo>();
   for (const topic of topics) {
     if (!infos.has(topic.folder)) {
@@ -120,7 +152,7 @@ export function assemble(topics: readonly ParsedTopic[]): LoadResult {
       infos.set(topic.folder, topic.info);
     }
     for (const file of topic.files) {
-      problems.push(...file.result.problems);
+      if (file.result.problems.length > 0) problems.push(...file.result.problems);
       const question = file.result.question;
       if (!question) continue;
       const first = seen.get(question.id);
@@ -130,9 +162,9 @@ export function assemble(topics: readonly ParsedTopic[]): LoadResult {
       }
       seen.set(question.id, file.path);
       questions.push(question);
+      used.add(question.topic);
     }
   }
-  const used = new Set(questions.map((q) => q.topic));
   const topicList = [...infos.values()]
     .filter((t) => used.has(t.name))
     .sort((a, b) => a.order - b.order || a.name.localeCompare(b.name));

@@ -1,4 +1,4 @@
-import { existsSync, readdirSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadBankCached } from '../../src/questions/cache.js';
@@ -64,5 +64,40 @@ describe('bank cache', () => {
     writeFileSync(home, 'x');
     expect(await titles(root, home)).toEqual(['orm-a:Title of orm-a']);
     expect(existsSync(join(home, 'cache'))).toBe(false);
+  });
+
+  it('re-reads only what changed when names shift (a file added in the middle)', async () => {
+    const root = writeBank({ orm: [{ id: 'orm-a' }, { id: 'orm-c' }, { id: 'orm-e' }] });
+    const home = tempDir();
+    const parsed: number[] = [];
+    const load = () => loadBankCached([root], home, { bodies: false, onParse: (n) => void parsed.push(n) });
+    await load();
+    expect(parsed).toEqual([3]);
+    writeFileSync(join(root, 'orm', 'orm-b.md'), questionFile({ id: 'orm-b' }));
+    rmSync(join(root, 'orm', 'orm-e.md'));
+    const { bank } = await load();
+    expect(parsed).toEqual([3, 1]);
+    expect(bank.questions.map((q) => q.id)).toEqual(['orm-a', 'orm-b', 'orm-c']);
+    await load();
+    expect(parsed).toEqual([3, 1]);
+  });
+
+  it('ignores a damaged index entry and parses that folder again', async () => {
+    const root = writeBank({ orm: [{ id: 'orm-a', tags: ['x'] }, { id: 'orm-b', tags: ['x'] }], views: [{ id: 'views-a' }] });
+    const home = tempDir();
+    const direct = await loadBank([root]);
+    await loadBankCached([root], home, { bodies: false });
+    const indexFile = readdirSync(join(home, 'cache')).find((f) => /^bank-\w+\.json$/.test(f)) as string;
+    const path = join(home, 'cache', indexFile);
+    const index = JSON.parse(readFileSync(path, 'utf8')) as { dirs: Record<string, { id: string; tagSets: string[][] }> };
+    const orm = Object.entries(index.dirs).find(([dir]) => dir.endsWith('orm'))?.[1];
+    // Two questions with the same tags share one stored list.
+    expect(orm?.tagSets).toEqual([['x']]);
+    (orm as { id: string }).id = 'orm-a';
+    writeFileSync(path, JSON.stringify(index));
+    const parsed: number[] = [];
+    const { bank } = await loadBankCached([root], home, { bodies: false, onParse: (n) => void parsed.push(n) });
+    expect(parsed).toEqual([2]);
+    expect(bank.questions.map((q) => [q.id, q.tags])).toEqual(direct.bank.questions.map((q) => [q.id, q.tags]));
   });
 });
