@@ -60,7 +60,7 @@ export async function listCommand(ctx: Context, topicNames: string[]): Promise<v
             attempts: p?.attempts ?? 0,
             lastScore: p?.lastScore ?? null,
             mastery: round(p?.mastery ?? 0),
-            due: p?.dueAt ?? null,
+            due: p?.dueMs !== undefined && Number.isFinite(p.dueMs) ? new Date(p.dueMs).toISOString() : null,
             isDue: p?.due ?? false,
           };
         }),
@@ -73,7 +73,7 @@ export async function listCommand(ctx: Context, topicNames: string[]): Promise<v
       questions.map((q) => {
         const p = progress.get(q.id);
         const last = p?.lastScore === undefined ? chalk.dim('—') : percent(p.lastScore);
-        const due = p?.dueAt === undefined ? chalk.dim('new') : p.due ? chalk.yellow(relativeDue(p.dueAt, now)) : relativeDue(p.dueAt, now);
+        const due = p?.dueMs === undefined ? chalk.dim('new') : p.due ? chalk.yellow(relativeDue(p.dueMs, now)) : relativeDue(p.dueMs, now);
         return [q.id, q.difficulty, q.title, last, due];
       }),
       // One line per question: the title gives way first, and a pipe gets full lines.

@@ -148,9 +148,9 @@ function span(ms: number): string {
 }
 
 /** "now", "in 3d", "2d ago" (m, h, d, mo, y). "-" for a missing or unreadable date. */
-export function relativeDue(iso: string | undefined, now: Date): string {
-  if (!iso) return '-';
-  const at = Date.parse(iso);
+export function relativeDue(when: string | number | undefined, now: Date): string {
+  if (when === undefined || when === '') return '-';
+  const at = typeof when === 'number' ? when : Date.parse(when);
   if (Number.isNaN(at)) return '-';
   const diff = at - now.getTime();
   if (Math.abs(diff) < MINUTE) return 'now';

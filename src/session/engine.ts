@@ -45,7 +45,7 @@ export function shuffle<T>(items: readonly T[], random: () => number): T[] {
 }
 
 const difficultyRank = (q: Question) => DIFFICULTIES.indexOf(q.difficulty);
-const dueTime = (p: QuestionProgress | undefined) => (p?.dueAt ? Date.parse(p.dueAt) : Number.POSITIVE_INFINITY);
+const dueTime = (p: QuestionProgress | undefined) => (p?.dueMs !== undefined && !Number.isNaN(p.dueMs) ? p.dueMs : Number.POSITIVE_INFINITY);
 
 /** Stable sort that keeps the bank order for ties. */
 function sortBy<T>(items: readonly T[], compare: (a: T, b: T) => number): T[] {

@@ -1,32 +1,15 @@
 /**
- * The history in columns: what `stats` (and progress) read from every attempt, without the
- * attempt objects. Built in one pass from scores.json, and small enough to cache as JSON (the
- * store keeps it next to the bank cache), so a long history is not parsed whole on every `stats`.
+ * The history in columns: what `stats`, `list` and progress read from every attempt and card,
+ * without the attempt objects. Built in one pass from scores.json, and stored by the store as a
+ * small binary cache (typed arrays after a JSON header), so a long history is neither parsed nor
+ * turned into objects on every `stats`: reading the cache is one file read and a few views.
  * Pure: data in, data out.
  */
-import type { Attempt, ScoresFile, StoredCard } from '../types.js';
+import type { Attempt, ScoresFile } from '../types.js';
 
-export const HISTORY_COLUMNS_VERSION = 1;
+export const HISTORY_COLUMNS_VERSION = 2;
 
-export interface HistoryColumns {
-  v: typeof HISTORY_COLUMNS_VERSION;
-  cards: Record<string, StoredCard>;
-  /** Question ids, referenced by index from `q`. */
-  ids: string[];
-  /** Topics as recorded on the attempts, referenced by index from `t`. */
-  topics: string[];
-  /** One entry per attempt, in file order: question, topic, session (an index per distinct
-   * session id), time (epoch ms, NaN when unreadable), score and duration. */
-  q: number[];
-  t: number[];
-  s: number[];
-  at: number[];
-  score: number[];
-  dur: number[];
-  /** Per question id: attempts, and the score and time of the latest one. */
-  last: Record<string, LastAttempt>;
-}
-
+/** Per question id: attempts, and the score and time of the latest one. */
 export interface LastAttempt {
   count: number;
   score: number;
@@ -53,6 +36,65 @@ export function lastAttempts(attempts: readonly Attempt[]): Record<string, LastA
   return last;
 }
 
+/** The columns a history is made of. Times are epoch ms (NaN when unreadable). */
+export interface ColumnData {
+  /** Question ids that have attempts or a card; the per-id columns follow this order. */
+  ids: string[];
+  /** Topics as recorded on the attempts, referenced by index from `t`. */
+  topics: string[];
+  /** Distinct session ids; `s` holds an index below this. */
+  sessions: number;
+  /** One entry per attempt, in file order: question (index into ids), topic, session, time, score, duration. */
+  q: Uint32Array;
+  t: Uint32Array;
+  s: Uint32Array;
+  at: Float64Array;
+  score: Float64Array;
+  dur: Float64Array;
+  /** Per id: attempts, and the score and time of the latest one (NaN when none). */
+  count: Uint32Array;
+  lastScore: Float64Array;
+  lastAt: Float64Array;
+  /** Per id: the card's state (NaN when the question has no card), stability, last review and due time. */
+  state: Float64Array;
+  stability: Float64Array;
+  lastReview: Float64Array;
+  due: Float64Array;
+}
+
+export class HistoryColumns implements ColumnData {
+  readonly v = HISTORY_COLUMNS_VERSION;
+  ids!: string[];
+  topics!: string[];
+  sessions!: number;
+  q!: Uint32Array;
+  t!: Uint32Array;
+  s!: Uint32Array;
+  at!: Float64Array;
+  score!: Float64Array;
+  dur!: Float64Array;
+  count!: Uint32Array;
+  lastScore!: Float64Array;
+  lastAt!: Float64Array;
+  state!: Float64Array;
+  stability!: Float64Array;
+  lastReview!: Float64Array;
+  due!: Float64Array;
+  #index?: Map<string, number>;
+
+  constructor(data: ColumnData) {
+    Object.assign(this, data);
+  }
+
+  /** Position of a question id in the per-id columns, -1 when it has no history. */
+  indexOf(id: string): number {
+    this.#index ??= new Map(this.ids.map((x, i) => [x, i]));
+    return this.#index.get(id) ?? -1;
+  }
+}
+
+const time = (iso: string | undefined): number => (iso === undefined ? Number.NaN : Date.parse(iso));
+
 export function historyColumns(scores: ScoresFile): HistoryColumns {
   const ids = new Map<string, number>();
   const topics = new Map<string, number>();
@@ -66,28 +108,156 @@ export function historyColumns(scores: ScoresFile): HistoryColumns {
     return i;
   };
   const n = scores.attempts.length;
-  const cols: HistoryColumns = {
-    v: HISTORY_COLUMNS_VERSION,
-    cards: scores.cards,
-    ids: [],
-    topics: [],
-    q: new Array<number>(n),
-    t: new Array<number>(n),
-    s: new Array<number>(n),
-    at: new Array<number>(n),
-    score: new Array<number>(n),
-    dur: new Array<number>(n),
-    last: lastAttempts(scores.attempts),
-  };
+  const q = new Uint32Array(n);
+  const t = new Uint32Array(n);
+  const s = new Uint32Array(n);
+  const at = new Float64Array(n);
+  const score = new Float64Array(n);
+  const dur = new Float64Array(n);
   scores.attempts.forEach((a, i) => {
-    cols.q[i] = index(ids, a.questionId);
-    cols.t[i] = index(topics, a.topic);
-    cols.s[i] = index(sessions, a.sessionId);
-    cols.at[i] = Date.parse(a.at);
-    cols.score[i] = a.score;
-    cols.dur[i] = a.durationMs;
+    q[i] = index(ids, a.questionId);
+    t[i] = index(topics, a.topic);
+    s[i] = index(sessions, a.sessionId);
+    at[i] = Date.parse(a.at);
+    score[i] = a.score;
+    dur[i] = a.durationMs;
   });
-  cols.ids = [...ids.keys()];
-  cols.topics = [...topics.keys()];
+  for (const id of Object.keys(scores.cards)) index(ids, id);
+
+  const m = ids.size;
+  const cols = new HistoryColumns({
+    ids: [...ids.keys()],
+    topics: [...topics.keys()],
+    sessions: sessions.size,
+    q,
+    t,
+    s,
+    at,
+    score,
+    dur,
+    count: new Uint32Array(m),
+    lastScore: new Float64Array(m).fill(Number.NaN),
+    lastAt: new Float64Array(m).fill(Number.NaN),
+    state: new Float64Array(m).fill(Number.NaN),
+    stability: new Float64Array(m).fill(Number.NaN),
+    lastReview: new Float64Array(m).fill(Number.NaN),
+    due: new Float64Array(m).fill(Number.NaN),
+  });
+  const last = lastAttempts(scores.attempts);
+  cols.ids.forEach((id, i) => {
+    const seen = last[id];
+    if (seen) {
+      cols.count[i] = seen.count;
+      cols.lastScore[i] = seen.score;
+      cols.lastAt[i] = time(seen.at);
+    }
+    // Own keys only: scores.json is plain JSON, and an id may be "constructor".
+    const card = Object.hasOwn(scores.cards, id) ? scores.cards[id] : undefined;
+    if (card) {
+      cols.state[i] = card.state;
+      cols.stability[i] = card.stability;
+      cols.lastReview[i] = time(card.last_review);
+      cols.due[i] = time(card.due);
+    }
+  });
   return cols;
+}
+
+// The binary form: "DDHC", then the header length and the JSON header (ids, topics, counts and
+// the caller's stamp), padded to 8 bytes, then the typed arrays in a fixed order.
+const MAGIC = 0x43484444; // "DDHC" read as a little-endian uint32
+const F64 = ['at', 'score', 'dur'] as const;
+const F64_PER_ID = ['lastScore', 'lastAt', 'state', 'stability', 'lastReview', 'due'] as const;
+const U32 = ['q', 't', 's'] as const;
+
+interface Header {
+  v: number;
+  stamp: unknown;
+  n: number;
+  ids: string[];
+  topics: string[];
+  sessions: number;
+}
+
+const pad8 = (n: number) => Math.ceil(n / 8) * 8;
+
+/** The columns as bytes, with `stamp` (what they were built from) in the header. */
+export function encodeColumns(cols: HistoryColumns, stamp: unknown): Buffer {
+  const header: Header = { v: HISTORY_COLUMNS_VERSION, stamp, n: cols.q.length, ids: cols.ids, topics: cols.topics, sessions: cols.sessions };
+  const json = Buffer.from(JSON.stringify(header), 'utf8');
+  const arrays: ArrayBufferView[] = [
+    ...F64.map((k) => cols[k]),
+    ...F64_PER_ID.map((k) => cols[k]),
+    ...U32.map((k) => cols[k]),
+    cols.count,
+  ];
+  const start = pad8(8 + json.length);
+  const out = Buffer.alloc(start + arrays.reduce((sum, a) => sum + pad8(a.byteLength), 0));
+  out.writeUInt32LE(MAGIC, 0);
+  out.writeUInt32LE(json.length, 4);
+  json.copy(out, 8);
+  let offset = start;
+  for (const a of arrays) {
+    Buffer.from(a.buffer, a.byteOffset, a.byteLength).copy(out, offset);
+    offset += pad8(a.byteLength);
+  }
+  return out;
+}
+
+/** Columns from `encodeColumns` bytes; undefined for anything else (the cache is rebuilt). */
+export function decodeColumns(bytes: Buffer): { stamp: unknown; columns: HistoryColumns } | undefined {
+  try {
+    if (bytes.length < 8 || bytes.readUInt32LE(0) !== MAGIC) return undefined;
+    const length = bytes.readUInt32LE(4);
+    const header = JSON.parse(bytes.toString('utf8', 8, 8 + length)) as Header;
+    if (header.v !== HISTORY_COLUMNS_VERSION || !Array.isArray(header.ids) || !Array.isArray(header.topics)) return undefined;
+    // Typed arrays need aligned offsets: use the bytes in place when they are, else a copy.
+    const buffer = bytes.byteOffset % 8 === 0 ? bytes : Buffer.from(bytes);
+    const { n } = header;
+    const m = header.ids.length;
+    let offset = pad8(8 + length);
+    const take = <T>(make: (buf: ArrayBuffer, at: number, count: number) => T, count: number, size: number): T => {
+      if (offset + count * size > buffer.length) throw new RangeError('short cache file');
+      const view = make(buffer.buffer as ArrayBuffer, buffer.byteOffset + offset, count);
+      offset += pad8(count * size);
+      return view;
+    };
+    const f64 = (count: number) => take((b, at, c) => new Float64Array(b, at, c), count, 8);
+    const u32 = (count: number) => take((b, at, c) => new Uint32Array(b, at, c), count, 4);
+    const [at, score, dur] = F64.map(() => f64(n)) as [Float64Array, Float64Array, Float64Array];
+    const [lastScore, lastAt, state, stability, lastReview, due] = F64_PER_ID.map(() => f64(m)) as Float64Array[] as [
+      Float64Array,
+      Float64Array,
+      Float64Array,
+      Float64Array,
+      Float64Array,
+      Float64Array,
+    ];
+    const [q, t, s] = U32.map(() => u32(n)) as [Uint32Array, Uint32Array, Uint32Array];
+    const count = u32(m);
+    if (offset !== buffer.length) return undefined;
+    const columns = new HistoryColumns({
+      ids: header.ids,
+      topics: header.topics,
+      sessions: header.sessions,
+      q,
+      t,
+      s,
+      at,
+      score,
+      dur,
+      count,
+      lastScore,
+      lastAt,
+      state,
+      stability,
+      lastReview,
+      due,
+    });
+    // Indexes that point past their tables would make the stats read garbage.
+    if (!q.every((x) => x < m) || !t.every((x) => x < header.topics.length) || !s.every((x) => x < header.sessions)) return undefined;
+    return { stamp: header.stamp, columns };
+  } catch {
+    return undefined;
+  }
 }

@@ -2,20 +2,21 @@
  * Progress derived from the bank and the history: per question and per topic. Pure: the clock
  * is passed in. Used by list, the picker, warmup and stats.
  */
-import { isDue, mastery, readiness, type Readiness } from '../srs/index.js';
+import { masteryAt, readiness, type Readiness } from '../srs/index.js';
 import type { Bank, Question, ScoresFile, TopicInfo } from '../types.js';
-import { lastAttempts, type HistoryColumns } from './history.js';
+import { HistoryColumns, historyColumns } from './history.js';
 
 export interface QuestionProgress {
   question: Question;
   /** Retrievability now, 0 if never seen. */
   mastery: number;
   due: boolean;
-  /** ISO date the card is due, undefined if never seen. */
-  dueAt?: string;
+  /** When the card is due (epoch ms), undefined if never seen. */
+  dueMs?: number;
   attempts: number;
   lastScore?: number;
-  lastAt?: string;
+  /** Time of the latest attempt (epoch ms), undefined if never answered. */
+  lastAtMs?: number;
 }
 
 export interface TopicProgress {
@@ -33,21 +34,29 @@ export interface TopicProgress {
  * `stats` reads from the cache).
  */
 export function questionProgress(bank: Bank, history: ScoresFile | HistoryColumns, now: Date): Map<string, QuestionProgress> {
-  // Own keys only: the columns' `last` may come from JSON (a plain object).
-  const last = new Map(Object.entries('attempts' in history ? lastAttempts(history.attempts) : history.last));
+  const cols = history instanceof HistoryColumns ? history : historyColumns(history);
+  const nowMs = now.getTime();
   const result = new Map<string, QuestionProgress>();
   for (const question of bank.questions) {
-    const card = history.cards[question.id];
-    const seen = last.get(question.id);
-    result.set(question.id, {
+    const i = cols.indexOf(question.id);
+    if (i < 0) {
+      result.set(question.id, { question, mastery: 0, due: false, attempts: 0 });
+      continue;
+    }
+    const hasCard = !Number.isNaN(cols.state[i] as number);
+    const attempts = cols.count[i] as number;
+    const progress: QuestionProgress = {
       question,
-      mastery: mastery(card, now),
-      due: isDue(card, now),
-      dueAt: card?.due,
-      attempts: seen?.count ?? 0,
-      lastScore: seen?.score,
-      lastAt: seen?.at,
-    });
+      mastery: masteryAt(cols.state[i] as number, cols.stability[i] as number, cols.lastReview[i] as number, nowMs),
+      due: hasCard && (cols.due[i] as number) <= nowMs,
+      attempts,
+    };
+    if (hasCard) progress.dueMs = cols.due[i] as number;
+    if (attempts > 0) {
+      progress.lastScore = cols.lastScore[i] as number;
+      progress.lastAtMs = cols.lastAt[i] as number;
+    }
+    result.set(question.id, progress);
   }
   return result;
 }

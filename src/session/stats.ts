@@ -57,7 +57,6 @@ export interface WeakQuestion {
   title: string;
   mastery: number;
   lastScore: number;
-  lastAt: string;
 }
 
 export interface Stats {
@@ -192,7 +191,7 @@ export function computeStats(input: StatsInput): Stats {
   const cols = 'attempts' in scores ? historyColumns(scores) : scores;
   // Topic per question index: the bank's, else the one recorded on the attempt.
   const bankTopicOf = cols.ids.map((id) => topicOf.get(id));
-  const sessionSeen = new Uint8Array(cols.s.reduce((max, s) => (s > max ? s : max), -1) + 1);
+  const sessionSeen = new Uint8Array(cols.sessions);
   for (let i = 0; i < cols.q.length; i++) {
     const topic = bankTopicOf[cols.q[i] as number] ?? cols.topics[cols.t[i] as number] ?? '';
     if (!selected.has(topic)) continue;
@@ -250,7 +249,6 @@ export function computeStats(input: StatsInput): Stats {
       title: p.question.title,
       mastery: p.mastery,
       lastScore: p.lastScore ?? 0,
-      lastAt: p.lastAt ?? '',
     });
   }
   weakest.sort((a, b) => a.mastery - b.mastery || a.lastScore - b.lastScore || a.id.localeCompare(b.id));

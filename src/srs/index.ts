@@ -79,8 +79,22 @@ export function replayAll(attempts: readonly Attempt[]): Record<string, StoredCa
 
 /** Probability of recall now: 0 for a question never seen. */
 export function mastery(card: StoredCard | undefined, now: Date): number {
-  if (!card || card.state === State.New) return 0;
-  const r = scheduler.get_retrievability(fromStored(card), now, false);
+  if (!card) return 0;
+  const lastReview = card.last_review === undefined ? Number.NaN : Date.parse(card.last_review);
+  return masteryAt(card.state, card.stability, lastReview, now.getTime());
+}
+
+const DAY_MS = 86_400_000;
+
+/**
+ * `mastery` from a card's numbers (epoch ms), as ts-fsrs's get_retrievability computes it
+ * (whole days since the last review, stability to 8 decimals) without building a Card and its
+ * Dates: `stats` on a 10,000-question history calls it 10,000 times. A test holds the two equal.
+ */
+export function masteryAt(state: number, stability: number, lastReview: number, now: number): number {
+  if (Number.isNaN(state) || state === State.New) return 0;
+  const days = Math.max(Math.floor((now - lastReview) / DAY_MS), 0);
+  const r = scheduler.forgetting_curve(days, +stability.toFixed(8));
   return Number.isFinite(r) ? Math.min(1, Math.max(0, r)) : 0;
 }
 

@@ -5,10 +5,10 @@
  * once both keep every answer, and a kill at any instant leaves the old or the new file. A file
  * that cannot be read is moved aside, never overwritten; one from a newer version is refused.
  */
-import { mkdir, readFile, rename, stat, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { DrillError } from '../errors.js';
-import { HISTORY_COLUMNS_VERSION, historyColumns, type HistoryColumns } from '../session/history.js';
+import { decodeColumns, encodeColumns, historyColumns, type HistoryColumns } from '../session/history.js';
 import type { Attempt, ScoresFile, SessionRecord } from '../types.js';
 import { emptyScores, SCORES_VERSION } from '../types.js';
 
@@ -181,23 +181,26 @@ export class ScoresStore {
   async readColumns(): Promise<HistoryColumns> {
     const before = await stat(this.path).catch(() => undefined);
     if (!before) return historyColumns(emptyScores());
-    const cachePath = join(this.home, 'cache', 'history.json');
-    try {
-      const cached = JSON.parse((await readFile(cachePath)).toString('utf8')) as { size?: number; mtimeMs?: number; columns?: HistoryColumns };
-      if (cached.size === before.size && cached.mtimeMs === before.mtimeMs && cached.columns?.v === HISTORY_COLUMNS_VERSION) return cached.columns;
-    } catch {
-      // No cache yet, or an unreadable one: build it.
-    }
+    const cachePath = join(this.home, 'cache', 'history.bin');
+    const stamp = { size: before.size, mtimeMs: before.mtimeMs };
+    const cached = decodeColumns(await readFile(cachePath).catch(() => Buffer.alloc(0)));
+    const same = (other: unknown): boolean => {
+      const o = other as typeof stamp | undefined;
+      return o?.size === stamp.size && o.mtimeMs === stamp.mtimeMs;
+    };
+    if (cached && same(cached.stamp)) return cached.columns;
     const columns = historyColumns(await this.read());
     // Only cache what belongs to the file as it still is (a save, or a move aside of a corrupt
     // file, may have happened meanwhile).
     const after = await stat(this.path).catch(() => undefined);
-    if (after && after.size === before.size && after.mtimeMs === before.mtimeMs) {
+    if (after && same({ size: after.size, mtimeMs: after.mtimeMs })) {
       try {
         await mkdir(dirname(cachePath), { recursive: true, mode: 0o700 });
         const temp = `${cachePath}.${process.pid}.tmp`;
-        await writeFile(temp, JSON.stringify({ size: before.size, mtimeMs: before.mtimeMs, columns }), { mode: 0o600 });
+        await writeFile(temp, encodeColumns(columns, stamp), { mode: 0o600 });
         await rename(temp, cachePath);
+        // The JSON form of this cache, from 0.1 builds before the binary one.
+        await rm(join(this.home, 'cache', 'history.json'), { force: true });
       } catch {
         // A read-only or full home only costs speed.
       }

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { isDue, mastery, ratingFor, readiness, replay, replayAll, review } from '../../src/srs/index.js';
+import { fsrs, generatorParameters } from 'ts-fsrs';
+import { fromStored, isDue, mastery, ratingFor, readiness, replay, replayAll, review } from '../../src/srs/index.js';
 import type { StoredCard } from '../../src/types.js';
 import { attempt } from '../helpers.js';
 
@@ -54,6 +55,23 @@ describe('FSRS cards', () => {
     expect(soon).toBeLessThanOrEqual(1);
     expect(later).toBeGreaterThan(0);
     expect(later).toBeLessThan(soon);
+  });
+
+  it('computes mastery exactly as ts-fsrs get_retrievability does', () => {
+    const scheduler = fsrs(generatorParameters({ enable_short_term: false, enable_fuzz: false }));
+    const ratings = ['again', 'hard', 'good', 'easy'] as const;
+    let card: StoredCard | undefined;
+    let checked = 0;
+    for (let i = 0; i < 40; i++) {
+      card = review(card, ratings[(i * 7) % 4] as (typeof ratings)[number], at(i * 3 + (i % 5) / 7));
+      for (const later of [0, 0.4, 1, 2.5, 17, 400]) {
+        const now = at(i * 3 + later);
+        const expected = scheduler.get_retrievability(fromStored(card), now, false);
+        expect(mastery(card, now)).toBe(Math.min(1, Math.max(0, expected)));
+        checked += 1;
+      }
+    }
+    expect(checked).toBe(240);
   });
 });
 

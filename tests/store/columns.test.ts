@@ -3,7 +3,8 @@ import { existsSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { historyColumns } from '../../src/session/history.js';
+import { decodeColumns, encodeColumns, historyColumns } from '../../src/session/history.js';
+import { questionProgress } from '../../src/session/progress.js';
 import { computeStats } from '../../src/session/stats.js';
 import { ScoresStore } from '../../src/store/index.js';
 import type { Bank } from '../../src/types.js';
@@ -33,7 +34,7 @@ const bank: Bank = {
 };
 
 describe('history columns', () => {
-  it('give exactly the stats of the full history, also after a JSON round trip', async () => {
+  it('give exactly the stats and progress of the full history, also after a binary round trip', async () => {
     const home = await tempDir();
     const store = new ScoresStore({ home, warn: vi.fn() });
     await store.record({
@@ -50,8 +51,11 @@ describe('history columns', () => {
     const now = new Date(Date.UTC(2026, 10, 26, 12));
     const input = { bank, now, timeZone: 'Asia/Tokyo' };
     const full = computeStats({ ...input, scores });
-    const cols = JSON.parse(JSON.stringify(historyColumns(scores)));
+    const decoded = decodeColumns(encodeColumns(historyColumns(scores), { size: 1 }));
+    expect(decoded?.stamp).toEqual({ size: 1 });
+    const cols = decoded!.columns;
     expect(computeStats({ ...input, scores: cols })).toEqual(full);
+    expect(questionProgress(bank, cols, now)).toEqual(questionProgress(bank, scores, now));
     expect(computeStats({ ...input, scores: cols, topics: ['views'] })).toEqual(computeStats({ ...input, scores, topics: ['views'] }));
     expect(full.totals).toMatchObject({ attempts: 5, sessions: 3 });
   });
@@ -59,20 +63,37 @@ describe('history columns', () => {
   it('are cached by the size and mtime of scores.json and rebuilt after every save', async () => {
     const home = await tempDir();
     const store = new ScoresStore({ home, warn: vi.fn() });
-    expect((await store.readColumns()).q).toEqual([]);
+    expect((await store.readColumns()).q.length).toBe(0);
     expect(existsSync(join(home, 'cache'))).toBe(false); // no history, nothing written
 
     await store.record({ attempts: [attempt({ questionId: 'orm-a' })] });
     expect((await store.readColumns()).ids).toEqual(['orm-a']);
-    const cachePath = join(home, 'cache', 'history.json');
-    const cached = JSON.parse(await readFile(cachePath, 'utf8'));
+    const cachePath = join(home, 'cache', 'history.bin');
+    const cached = decodeColumns(await readFile(cachePath));
     // Proof that an unchanged scores.json is served from the cache.
-    cached.columns.ids = ['from-cache'];
-    await writeFile(cachePath, JSON.stringify(cached));
+    cached!.columns.ids = ['from-cache'];
+    await writeFile(cachePath, encodeColumns(cached!.columns, cached!.stamp));
     expect((await new ScoresStore({ home, warn: vi.fn() }).readColumns()).ids).toEqual(['from-cache']);
 
     await store.record({ attempts: [attempt({ questionId: 'orm-b' })] });
     expect((await store.readColumns()).ids).toEqual(['orm-a', 'orm-b']);
+  });
+
+  it('reject bytes that are not a whole, consistent cache', () => {
+    const cols = historyColumns({
+      version: 1,
+      attempts: [attempt({ questionId: 'orm-a' }), attempt({ questionId: 'orm-b', sessionId: 's9' })],
+      cards: {},
+      sessions: [],
+    });
+    const bytes = encodeColumns(cols, null);
+    expect(decodeColumns(bytes)?.columns.ids).toEqual(['orm-a', 'orm-b']);
+    expect(decodeColumns(bytes.subarray(0, bytes.length - 8))).toBeUndefined();
+    expect(decodeColumns(Buffer.concat([bytes, Buffer.alloc(8)]))).toBeUndefined();
+    expect(decodeColumns(Buffer.from('{"v":1}'))).toBeUndefined();
+    // An attempt pointing at a question id that is not in the table.
+    const broken = encodeColumns(Object.assign(cols, { q: Uint32Array.from([0, 7]) }), null);
+    expect(decodeColumns(broken)).toBeUndefined();
   });
 
   it('ignore a broken cache file', async () => {
@@ -80,7 +101,7 @@ describe('history columns', () => {
     const store = new ScoresStore({ home, warn: vi.fn() });
     await store.record({ attempts: [attempt({ questionId: 'orm-a' })] });
     await store.readColumns();
-    await writeFile(join(home, 'cache', 'history.json'), '{ not json');
+    await writeFile(join(home, 'cache', 'history.bin'), '{ not json');
     expect((await store.readColumns()).ids).toEqual(['orm-a']);
   });
 });
