@@ -84,15 +84,25 @@ describe('local days', () => {
     const zones = ['America/New_York', 'Europe/London', 'Asia/Kathmandu', 'Australia/Lord_Howe', 'Pacific/Chatham', 'America/St_Johns'];
     // Around 2026's transitions (March/April, October/November) in 7-minute steps.
     const windows = ['2026-03-07T00:00:00Z', '2026-03-28T00:00:00Z', '2026-04-04T00:00:00Z', '2026-09-26T00:00:00Z', '2026-10-03T00:00:00Z', '2026-10-24T00:00:00Z', '2026-10-31T00:00:00Z'];
-    for (const zone of zones) {
-      const toDay = localDayCounter(zone);
-      const expected = reference(zone);
-      for (const start of windows) {
-        const from = Date.parse(start);
-        for (let ms = from; ms < from + 3 * 86_400_000; ms += 7 * 60_000 + 13_000) {
-          expect(dayKey(toDay(ms)), `${zone} ${new Date(ms).toISOString()}`).toBe(expected(ms));
+    const savedTz = process.env.TZ;
+    try {
+      for (const zone of zones) {
+        // The named zone through Intl, and the machine's zone (here TZ) through Date.
+        const named = localDayCounter(zone);
+        process.env.TZ = zone;
+        const machine = localDayCounter();
+        const expected = reference(zone);
+        for (const start of windows) {
+          const from = Date.parse(start);
+          for (let ms = from; ms < from + 3 * 86_400_000; ms += 7 * 60_000 + 13_000) {
+            expect(dayKey(named(ms)), `${zone} ${new Date(ms).toISOString()}`).toBe(expected(ms));
+            expect(dayKey(machine(ms)), `TZ=${zone} ${new Date(ms).toISOString()}`).toBe(expected(ms));
+          }
         }
       }
+    } finally {
+      if (savedTz === undefined) delete process.env.TZ;
+      else process.env.TZ = savedTz;
     }
   });
 });
