@@ -3,7 +3,7 @@ import chalk from 'chalk';
 import type { Context } from '../context.js';
 import { questionsOf, resolveTopics } from '../questions/bank.js';
 import { percent, relativeDue, table } from '../render/format.js';
-import { questionProgress, topicProgress } from '../session/progress.js';
+import { questionProgress, topicProgressOf } from '../session/progress.js';
 import { loadBankWithWarnings } from './common.js';
 
 export async function listCommand(ctx: Context, topicNames: string[]): Promise<void> {
@@ -11,11 +11,10 @@ export async function listCommand(ctx: Context, topicNames: string[]): Promise<v
   const topics = resolveTopics(bank, topicNames);
   const scores = await ctx.readHistory();
   const now = ctx.now();
-  const progress = questionProgress(bank, scores, now);
   const width = ctx.stdoutIsTTY ? ctx.columns : Number.MAX_SAFE_INTEGER;
 
   if (topicNames.length === 0) {
-    const rows = topicProgress(bank, progress);
+    const rows = topicProgressOf(bank, scores, now);
     if (ctx.opts.json) {
       ctx.out(
         JSON.stringify({
@@ -44,6 +43,7 @@ export async function listCommand(ctx: Context, topicNames: string[]): Promise<v
   }
 
   const questions = questionsOf(bank, topics);
+  const progress = questionProgress({ topics, questions }, scores, now);
   if (ctx.opts.json) {
     ctx.out(
       JSON.stringify({

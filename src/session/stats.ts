@@ -10,7 +10,7 @@
 import type { Readiness } from '../srs/index.js';
 import type { Bank, ScoresFile, TopicInfo } from '../types.js';
 import { historyColumns, type HistoryColumns } from './history.js';
-import { questionProgress, topicProgress } from './progress.js';
+import { eachQuestionProgress, TopicTally } from './progress.js';
 
 export const HEATMAP_DAYS = 84;
 const ACCURACY_WINDOW_DAYS = 30;
@@ -232,8 +232,20 @@ export function computeStats(input: StatsInput): Stats {
   }
   const sessions = sessionSeen.reduce((sum, seen) => sum + seen, 0);
 
-  const progress = questionProgress(bank, cols, now);
-  const byName = new Map(topicProgress(bank, progress).map((t) => [t.topic.name, t]));
+  // One pass over the questions: topic totals, and the weakest few kept as they come.
+  const tally = new TopicTally(bank);
+  const weakest: WeakQuestion[] = [];
+  const weaker = (a: WeakQuestion, b: WeakQuestion) => a.mastery - b.mastery || a.lastScore - b.lastScore || a.id.localeCompare(b.id);
+  eachQuestionProgress(bank, cols, now, (p) => {
+    tally.add(p);
+    if (p.attempts === 0 || !selected.has(p.question.topic)) return;
+    const candidate = { id: p.question.id, topic: p.question.topic, title: p.question.title, mastery: p.mastery, lastScore: p.lastScore ?? 0 };
+    if (weakest.length === WEAKEST_COUNT && weaker(candidate, weakest[WEAKEST_COUNT - 1] as WeakQuestion) >= 0) return;
+    weakest.push(candidate);
+    weakest.sort(weaker);
+    if (weakest.length > WEAKEST_COUNT) weakest.pop();
+  });
+  const byName = new Map(tally.rows().map((t) => [t.topic.name, t]));
   const topics: TopicStats[] = [];
   for (const name of wanted) {
     const t = byName.get(name);
@@ -260,19 +272,6 @@ export function computeStats(input: StatsInput): Stats {
     days.push({ date: dayKey(day), count: n });
   }
 
-  const weakest: WeakQuestion[] = [];
-  for (const p of progress.values()) {
-    if (p.attempts === 0 || !selected.has(p.question.topic)) continue;
-    weakest.push({
-      id: p.question.id,
-      topic: p.question.topic,
-      title: p.question.title,
-      mastery: p.mastery,
-      lastScore: p.lastScore ?? 0,
-    });
-  }
-  weakest.sort((a, b) => a.mastery - b.mastery || a.lastScore - b.lastScore || a.id.localeCompare(b.id));
-
   return {
     generatedAt: now.toISOString(),
     topics,
@@ -284,6 +283,6 @@ export function computeStats(input: StatsInput): Stats {
       streak: streaks(activity.keys(), today),
     },
     heatmap: { start: dayKey(heatStart), end: dayKey(today), days, startWeekday: weekday(heatStart), max },
-    weakest: weakest.slice(0, WEAKEST_COUNT),
+    weakest,
   };
 }
