@@ -13,6 +13,8 @@ import { DrillError, EXIT, UsageError } from './errors.js';
 import { builtInQuestionsDir, packageRoot } from './paths.js';
 import type { LoadResult } from './questions/load.js';
 import type { ScoresStore } from './store/index.js';
+import { historyColumns } from './session/history.js';
+import { readCachedColumns } from './store/columns-cache.js';
 import { DIFFICULTIES, emptyScores } from './types.js';
 
 const ORDERS = ['smart', 'random', 'file'];
@@ -130,10 +132,17 @@ function makeContext(program: Command): Context {
     store: storeOf,
     // A new user has no history yet: skip loading the store (and its schema code) for it.
     readScores: async () => (existsSync(join(opts.home, 'scores.json')) ? (await storeOf()).read() : emptyScores()),
-    readHistory: async () =>
-      existsSync(join(opts.home, 'scores.json'))
-        ? (await storeOf()).readColumns()
-        : (await import('./session/history.js')).historyColumns(emptyScores()),
+    readHistory: async () => {
+      // The usual cases stay synchronous: no history yet, or columns cached for this scores.json.
+      let st;
+      try {
+        st = statSync(join(opts.home, 'scores.json'), { throwIfNoEntry: false });
+        if (!st) return historyColumns(emptyScores());
+      } catch {
+        // Unreadable: the store reports it properly.
+      }
+      return (st && readCachedColumns(opts.home, { size: st.size, mtimeMs: st.mtimeMs })) ?? (await storeOf()).readColumns();
+    },
   };
 }
 

@@ -5,10 +5,11 @@
  * once both keep every answer, and a kill at any instant leaves the old or the new file. A file
  * that cannot be read is moved aside, never overwritten; one from a newer version is refused.
  */
-import { mkdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
-import { dirname, join, resolve } from 'node:path';
+import { mkdir, readFile, stat } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
 import { DrillError } from '../errors.js';
-import { decodeColumns, encodeColumns, historyColumns, type HistoryColumns } from '../session/history.js';
+import { historyColumns, type HistoryColumns } from '../session/history.js';
+import { readCachedColumns, writeCachedColumns } from './columns-cache.js';
 import type { Attempt, ScoresFile, SessionRecord } from '../types.js';
 import { emptyScores, SCORES_VERSION } from '../types.js';
 
@@ -174,37 +175,21 @@ export class ScoresStore {
   }
 
   /**
-   * The history in columns (session/history.ts), cached in `<home>/cache/history.json` and keyed
-   * by the size and mtime of scores.json: `stats` on a long history then skips parsing it whole.
-   * Best effort: without a usable cache this is read() plus one pass.
+   * The history in columns (session/history.ts), cached next to the bank cache and keyed by the
+   * size and mtime of scores.json (columns-cache.ts): `stats` on a long history then skips
+   * parsing it whole. Best effort: without a usable cache this is read() plus one pass.
    */
   async readColumns(): Promise<HistoryColumns> {
     const before = await stat(this.path).catch(() => undefined);
     if (!before) return historyColumns(emptyScores());
-    const cachePath = join(this.home, 'cache', 'history.bin');
     const stamp = { size: before.size, mtimeMs: before.mtimeMs };
-    const cached = decodeColumns(await readFile(cachePath).catch(() => Buffer.alloc(0)));
-    const same = (other: unknown): boolean => {
-      const o = other as typeof stamp | undefined;
-      return o?.size === stamp.size && o.mtimeMs === stamp.mtimeMs;
-    };
-    if (cached && same(cached.stamp)) return cached.columns;
+    const cached = readCachedColumns(this.home, stamp);
+    if (cached) return cached;
     const columns = historyColumns(await this.read());
     // Only cache what belongs to the file as it still is (a save, or a move aside of a corrupt
     // file, may have happened meanwhile).
     const after = await stat(this.path).catch(() => undefined);
-    if (after && same({ size: after.size, mtimeMs: after.mtimeMs })) {
-      try {
-        await mkdir(dirname(cachePath), { recursive: true, mode: 0o700 });
-        const temp = `${cachePath}.${process.pid}.tmp`;
-        await writeFile(temp, encodeColumns(columns, stamp), { mode: 0o600 });
-        await rename(temp, cachePath);
-        // The JSON form of this cache, from 0.1 builds before the binary one.
-        await rm(join(this.home, 'cache', 'history.json'), { force: true });
-      } catch {
-        // A read-only or full home only costs speed.
-      }
-    }
+    if (after && after.size === stamp.size && after.mtimeMs === stamp.mtimeMs) writeCachedColumns(this.home, columns, stamp);
     return columns;
   }
 

@@ -1,0 +1,48 @@
+/**
+ * The history columns of `<home>/scores.json`, cached in `<home>/cache/history.bin` and keyed by
+ * the size and mtime of scores.json. Reading is synchronous on purpose: `list` and `stats` then
+ * never hand control back to the event loop on their way to the output, so the garbage
+ * collector's deferred tasks do not run in a process that is about to exit anyway.
+ */
+import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { decodeColumns, encodeColumns, type HistoryColumns } from '../session/history.js';
+
+export interface ScoresStamp {
+  size: number;
+  mtimeMs: number;
+}
+
+const cachePath = (home: string) => join(home, 'cache', 'history.bin');
+
+const sameStamp = (a: ScoresStamp, b: unknown): boolean => {
+  const other = b as Partial<ScoresStamp> | null | undefined;
+  return other?.size === a.size && other.mtimeMs === a.mtimeMs;
+};
+
+/** The cached columns if they were built from scores.json as `stamp` describes it, else undefined. */
+export function readCachedColumns(home: string, stamp: ScoresStamp): HistoryColumns | undefined {
+  let bytes: Buffer;
+  try {
+    bytes = readFileSync(cachePath(home));
+  } catch {
+    return undefined;
+  }
+  const cached = decodeColumns(bytes);
+  return cached && sameStamp(stamp, cached.stamp) ? cached.columns : undefined;
+}
+
+/** Best effort: a read-only or full home only costs speed. */
+export function writeCachedColumns(home: string, columns: HistoryColumns, stamp: ScoresStamp): void {
+  const path = cachePath(home);
+  const temp = `${path}.${process.pid}.tmp`;
+  try {
+    mkdirSync(join(home, 'cache'), { recursive: true, mode: 0o700 });
+    writeFileSync(temp, encodeColumns(columns, stamp), { mode: 0o600 });
+    renameSync(temp, path);
+    // The JSON form of this cache, from builds before the binary one.
+    rmSync(join(home, 'cache', 'history.json'), { force: true });
+  } catch {
+    rmSync(temp, { force: true });
+  }
+}
