@@ -190,8 +190,8 @@ export function computeStats(input: StatsInput): Stats {
 
   const wanted = input.topics ? [...input.topics] : bank.topics.map((t) => t.name);
   const selected = new Set(wanted);
-  // The bank's topic wins over the one recorded on the attempt: questions can move folders.
-  const topicOf = new Map(bank.questions.map((q) => [q.id, q.topic]));
+  const selectedAt = new Map<string, number>();
+  wanted.forEach((name, k) => selectedAt.has(name) || selectedAt.set(name, k));
 
   const activity = new Map<number, number>();
   let attempts = 0;
@@ -200,18 +200,22 @@ export function computeStats(input: StatsInput): Stats {
   const cols = 'attempts' in scores ? historyColumns(scores) : scores;
   // Topics as small numbers, so the loop over every attempt compares numbers, not strings:
   // the selected topics are 0..wanted-1, any other topic is -1.
-  const selectedIndex = (topic: string | undefined): number => (topic !== undefined && selected.has(topic) ? wanted.indexOf(topic) : -1);
-  // Per question index: its topic in the bank (-2 when the bank does not have it: then the
-  // topic recorded on the attempt counts).
-  const topicOfQuestion = Int32Array.from(cols.ids, (id) => {
-    const topic = topicOf.get(id);
-    return topic === undefined ? -2 : selectedIndex(topic);
-  });
+  const selectedIndex = (topic: string): number => selectedAt.get(topic) ?? -1;
+  // Per question index: its topic in the bank, which wins over the one recorded on the attempt
+  // (questions can move folders); -2 when the bank does not have the question, and then the
+  // recorded topic counts.
+  const topicOfQuestion = new Int32Array(cols.ids.length).fill(-2);
+  for (const question of bank.questions) {
+    const i = cols.indexOf(question.id);
+    if (i >= 0) topicOfQuestion[i] = selectedIndex(question.topic);
+  }
   const topicOfRecorded = Int32Array.from(cols.topics, selectedIndex);
   const accuracySum = new Float64Array(wanted.length);
   const accuracyCount = new Uint32Array(wanted.length);
   const sessionSeen = new Uint8Array(cols.sessions);
   const { q, t, s, at: times, score: scoresOf, dur } = cols;
+  let runDay = Number.NaN;
+  let runCount = 0;
   for (let i = 0; i < q.length; i++) {
     let topic = topicOfQuestion[q[i] as number] as number;
     if (topic === -2) topic = topicOfRecorded[t[i] as number] as number;
@@ -223,13 +227,20 @@ export function computeStats(input: StatsInput): Stats {
     const at = times[i] as number;
     if (!Number.isFinite(at)) continue;
     const day = toDay(at);
-    activity.set(day, (activity.get(day) ?? 0) + 1);
+    // Attempts come mostly in time order: count a run of one day, then add it to the map.
+    if (day !== runDay) {
+      if (runCount > 0) activity.set(runDay, (activity.get(runDay) ?? 0) + runCount);
+      runDay = day;
+      runCount = 0;
+    }
+    runCount += 1;
     if (at >= accuracyFrom && at <= nowMs) {
       const score = scoresOf[i] as number;
       accuracySum[topic] = (accuracySum[topic] as number) + (Number.isFinite(score) ? score : 0);
       accuracyCount[topic] = (accuracyCount[topic] as number) + 1;
     }
   }
+  if (runCount > 0) activity.set(runDay, (activity.get(runDay) ?? 0) + runCount);
   const sessions = sessionSeen.reduce((sum, seen) => sum + seen, 0);
 
   // One pass over the questions: topic totals, and the weakest few kept as they come.
