@@ -203,7 +203,9 @@ function paint(piece: Piece, c: ChalkInstance): string {
 
 /**
  * Lays pieces out in lines of at most `width` columns. Breaks only at whitespace outside code
- * spans and URLs; a single word wider than the line overflows rather than being cut.
+ * spans and URLs, unless a code span is wider than the line: then it breaks at its own spaces
+ * (the terminal would cut it anywhere otherwise). A single word wider than the line overflows
+ * rather than being cut.
  */
 function wrap(flow: Flow[], width: number, c: ChalkInstance): string[] {
   type Word = { text: string; width: number };
@@ -236,10 +238,11 @@ function wrap(flow: Flow[], width: number, c: ChalkInstance): string[] {
       lineWidth = 0;
       continue;
     }
-    const chunks = piece.atomic ? [piece.text] : piece.text.split(/(\s+)/);
+    const atomic = piece.atomic === true && (piece.style.url === true || visibleWidth(piece.text) <= width);
+    const chunks = atomic ? [piece.text] : piece.text.split(/(\s+)/);
     for (const chunk of chunks) {
       if (chunk === '') continue;
-      if (!piece.atomic && /^\s+$/.test(chunk)) {
+      if (!atomic && /^\s+$/.test(chunk)) {
         place();
         continue;
       }

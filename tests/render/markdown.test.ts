@@ -91,10 +91,19 @@ describe('wrapping', () => {
     }
   });
 
-  it('never breaks inside inline code', async () => {
+  it('keeps inline code whole when it fits the line', async () => {
     const md = `Words words words words words \`Book.objects.filter(author__name="x", year=2020)\` more words after it here.`;
-    const out = await plain(md, 30);
+    const out = await plain(md, 60);
     expect(out).toContain('`Book.objects.filter(author__name="x", year=2020)`');
+  });
+
+  it('breaks inline code wider than the line at its own spaces, never mid-token', async () => {
+    const span = 'FieldError: Expression contains mixed types: DecimalField, IntegerField. You must set output_field.';
+    const out = await plain(`It raises \`${span}\` here.`, 40);
+    const lines = out.split('\n');
+    for (const line of lines) expect(visibleWidth(line)).toBeLessThanOrEqual(40);
+    expect(lines.join(' ').replace(/\s+/g, ' ')).toContain(`\`${span}\``);
+    for (const token of span.split(' ')) expect(lines.some((line) => line.includes(token))).toBe(true);
   });
 
   it('wraps list items with a hanging indent', async () => {
