@@ -37,27 +37,8 @@ type Body = Pick<Question, 'prompt' | 'answer' | 'keypoints' | 'choices' | 'foll
  */
 interface DirIndex {
   /** File names, sorted, joined by NUL (which no file name can hold): compared whole. */
-  names: string;
-  /** The same names as an array, split when first needed. */
-  n?: string[];
-  /** mtimeMs and size of each file. */
-  m: number[];
-  s: number[];
-  id: (string | 0)[];
-  title: string[];
-  diff: Question['difficulty'][];
-  tags: string[][];
-  type: Question['type'][];
-  /** `time`, 0 when the file has none. */
-  time: number[];
-  line: number[];
-  /** Problems of the file at a position, for the positions that have some. */
-  p: Record<number, Problem[]>;
-}
-
-/** A DirIndex as stored. */
-interface PackedDir {
   n: string;
+  /** mtimeMs and size of each file. */
   m: number[];
   s: number[];
   /** Ids and titles joined by NUL; an empty id is a file with no question. */
@@ -69,69 +50,159 @@ interface PackedDir {
   /** Index into `tagSets`, the distinct tag lists of the folder. */
   tags: number[];
   tagSets: string[][];
+  /** `time`, 0 when the file has none. */
   time: number[];
   line: number[];
+  /** Problems of the file at a position, for the positions that have some. */
   p: Record<number, Problem[]>;
 }
 
 const SEP = '\0';
 
-function packDir(dir: DirIndex): PackedDir {
-  const sets = new Map<string, number>();
-  const tagSets: string[][] = [];
-  const tags = dir.tags.map((list) => {
-    const key = JSON.stringify(list);
-    let i = sets.get(key);
+/**
+ * A folder's entry as used: stored columns as they are (numbers stay numbers until a question is
+ * built), and the joined strings split once, when first needed.
+ */
+class Folder {
+  #names?: string[];
+  #ids: string[];
+  #titles: string[];
+  #tagKeys?: Map<string, number>;
+
+  constructor(readonly data: DirIndex) {
+    const count = data.m.length;
+    this.#ids = count === 0 ? [] : data.id.split(SEP);
+    this.#titles = count === 0 ? [] : data.title.split(SEP);
+  }
+
+  get size(): number {
+    return this.data.m.length;
+  }
+
+  names(): string[] {
+    return (this.#names ??= this.size === 0 ? [] : this.data.n.split(SEP));
+  }
+
+  /** Undefined when the stored entry does not hold together (its folder is parsed again). */
+  static from(data: DirIndex): Folder | undefined {
+    const count = data.m.length;
+    if (typeof data.n !== 'string' || typeof data.id !== 'string' || typeof data.title !== 'string' || !Array.isArray(data.tagSets)) return undefined;
+    const folder = new Folder({ ...data, p: data.p ?? {} });
+    const columns = [data.s, folder.#ids, folder.#titles, data.diff, data.type, data.tags, data.time, data.line];
+    if (columns.some((c) => !Array.isArray(c) || c.length !== count)) return undefined;
+    const inRange = (list: number[], size: number) => list.every((x) => Number.isInteger(x) && x >= 0 && x < size);
+    if (!inRange(data.diff, DIFFICULTIES.length) || !inRange(data.type, QUESTION_TYPES.length) || !inRange(data.tags, data.tagSets.length)) return undefined;
+    return folder;
+  }
+
+  static empty(): Folder {
+    const folder = new Folder({ n: '', m: [], s: [], id: '', title: '', diff: [], type: [], tags: [], tagSets: [], time: [], line: [], p: {} });
+    folder.#names = [];
+    return folder;
+  }
+
+  #internTags(tags: string[]): number {
+    if (!this.#tagKeys) this.#tagKeys = new Map(this.data.tagSets.map((list, i) => [JSON.stringify(list), i]));
+    const key = JSON.stringify(tags);
+    let i = this.#tagKeys.get(key);
     if (i === undefined) {
-      i = tagSets.push(list) - 1;
-      sets.set(key, i);
+      i = this.data.tagSets.push(tags) - 1;
+      this.#tagKeys.set(key, i);
     }
     return i;
-  });
-  return {
-    n: dir.names,
-    m: dir.m,
-    s: dir.s,
-    id: dir.id.map((id) => id || '').join(SEP),
-    title: dir.title.join(SEP),
-    diff: dir.diff.map((d) => DIFFICULTIES.indexOf(d)),
-    type: dir.type.map((t) => QUESTION_TYPES.indexOf(t)),
-    tags,
-    tagSets,
-    time: dir.time,
-    line: dir.line,
-    p: dir.p,
-  };
-}
+  }
 
-/** Undefined when the entry does not hold together (then its folder is parsed again). */
-function unpackDir(packed: PackedDir): DirIndex | undefined {
-  const count = packed.m.length;
-  const id = count === 0 ? [] : packed.id.split(SEP);
-  const title = count === 0 ? [] : packed.title.split(SEP);
-  const columns = [packed.s, id, title, packed.diff, packed.type, packed.tags, packed.time, packed.line];
-  if (typeof packed.n !== 'string' || columns.some((c) => !Array.isArray(c) || c.length !== count)) return undefined;
-  const diff = packed.diff.map((d) => DIFFICULTIES[d]);
-  const type = packed.type.map((t) => QUESTION_TYPES[t]);
-  // Questions with the same tags share one array; nothing mutates a question.
-  const tags = packed.tags.map((t) => packed.tagSets[t]);
-  if (diff.includes(undefined) || type.includes(undefined) || tags.includes(undefined)) return undefined;
-  return {
-    names: packed.n,
-    m: packed.m,
-    s: packed.s,
-    id: id.map((x) => x || 0),
-    title,
-    diff: diff as Question['difficulty'][],
-    type: type as Question['type'][],
-    tags: tags as string[][],
-    time: packed.time,
-    line: packed.line,
-    p: packed.p ?? {},
-  };
-}
+  #push(name: string, m: number, s: number, id: string, title: string, diff: number, type: number, tags: string[], time: number, line: number, problems: readonly Problem[] | undefined): void {
+    const d = this.data;
+    const i = this.size;
+    this.names().push(name);
+    d.m.push(m);
+    d.s.push(s);
+    this.#ids.push(id);
+    this.#titles.push(title);
+    d.diff.push(diff);
+    d.type.push(type);
+    d.tags.push(this.#internTags(tags));
+    d.time.push(time);
+    d.line.push(line);
+    if (problems && problems.length > 0) d.p[i] = [...problems];
+  }
 
-const namesOf = (dir: DirIndex): string[] => (dir.n ??= dir.m.length === 0 ? [] : dir.names.split(SEP));
+  /** Appends a freshly parsed file. */
+  pushParsed(name: string, m: number, s: number, question: Question | undefined, problems: readonly Problem[]): void {
+    this.#push(
+      name,
+      m,
+      s,
+      question?.id ?? '',
+      question?.title ?? '',
+      DIFFICULTIES.indexOf(question?.difficulty ?? 'mid'),
+      QUESTION_TYPES.indexOf(question?.type ?? 'open'),
+      question?.tags ?? [],
+      question?.time ?? 0,
+      question?.idLine ?? 1,
+      problems,
+    );
+  }
+
+  /** Appends position `j` of another folder entry. */
+  pushFrom(from: Folder, j: number): void {
+    const d = from.data;
+    this.#push(
+      from.names()[j] as string,
+      d.m[j] as number,
+      d.s[j] as number,
+      from.#ids[j] as string,
+      from.#titles[j] as string,
+      d.diff[j] as number,
+      d.type[j] as number,
+      d.tagSets[d.tags[j] as number] as string[],
+      d.time[j] as number,
+      d.line[j] as number,
+      d.p[j],
+    );
+  }
+
+  hasQuestion(j: number): boolean {
+    return this.#ids[j] !== '';
+  }
+
+  problems(j: number): Problem[] | undefined {
+    return this.data.p[j];
+  }
+
+  /** The question at `j` without its body, or undefined for a file that has none. */
+  question(j: number, folder: string, file: string): Question | undefined {
+    const id = this.#ids[j];
+    if (!id) return undefined;
+    const d = this.data;
+    // One object literal shape for every question: index-only loads hand these out as they are.
+    const question: Question = {
+      id,
+      topic: folder,
+      title: this.#titles[j] as string,
+      difficulty: DIFFICULTIES[d.diff[j] as number] as Question['difficulty'],
+      // Questions with the same tags share one array; nothing mutates a question.
+      tags: d.tagSets[d.tags[j] as number] as string[],
+      type: QUESTION_TYPES[d.type[j] as number] as Question['type'],
+      keypoints: NO_BODY.keypoints,
+      choices: NO_BODY.choices,
+      prompt: '',
+      answer: '',
+      followUps: NO_BODY.followUps,
+      file,
+      idLine: d.line[j] as number,
+    };
+    const time = d.time[j];
+    if (time) question.time = time;
+    return question;
+  }
+
+  /** The entry as stored. */
+  pack(): DirIndex {
+    return { ...this.data, n: this.names().join(SEP), id: this.#ids.join(SEP), title: this.#titles.join(SEP) };
+  }
+}
 
 interface TopicEntry {
   m: number;
@@ -142,95 +213,35 @@ interface TopicEntry {
 
 interface IndexFile {
   v: number;
+  dirs: Record<string, Folder>;
+  topics: Record<string, TopicEntry>;
+}
+
+interface StoredIndexFile {
+  v: number;
   dirs: Record<string, DirIndex>;
   topics: Record<string, TopicEntry>;
 }
 
-interface PackedIndexFile {
-  v: number;
-  dirs: Record<string, PackedDir>;
-  topics: Record<string, TopicEntry>;
-}
-
-const emptyDir = (): DirIndex => ({ names: '', n: [], m: [], s: [], id: [], title: [], diff: [], tags: [], type: [], time: [], line: [], p: {} });
-
-function pushFile(to: DirIndex, name: string, m: number, s: number, question: Question | undefined, problems: readonly Problem[]): void {
-  const i = namesOf(to).length;
-  namesOf(to).push(name);
-  to.m.push(m);
-  to.s.push(s);
-  to.id.push(question ? question.id : 0);
-  to.title.push(question?.title ?? '');
-  to.diff.push(question?.difficulty ?? 'mid');
-  to.tags.push(question?.tags ?? []);
-  to.type.push(question?.type ?? 'open');
-  to.time.push(question?.time ?? 0);
-  to.line.push(question?.idLine ?? 1);
-  if (problems.length > 0) to.p[i] = [...problems];
-}
-
-function copyFile(to: DirIndex, from: DirIndex, j: number): void {
-  const i = namesOf(to).length;
-  namesOf(to).push(namesOf(from)[j] as string);
-  to.m.push(from.m[j] as number);
-  to.s.push(from.s[j] as number);
-  to.id.push(from.id[j] as string | 0);
-  to.title.push(from.title[j] as string);
-  to.diff.push(from.diff[j] as Question['difficulty']);
-  to.tags.push(from.tags[j] as string[]);
-  to.type.push(from.type[j] as Question['type']);
-  to.time.push(from.time[j] as number);
-  to.line.push(from.line[j] as number);
-  const problems = from.p[j];
-  if (problems) to.p[i] = problems;
-}
-
-function questionAt(index: DirIndex, j: number, folder: string, file: string): Question | undefined {
-  const id = index.id[j];
-  if (!id) return undefined;
-  // One object literal shape for every question: index-only loads hand these out as they are.
-  const question: Question = {
-    id,
-    topic: folder,
-    title: index.title[j] as string,
-    difficulty: index.diff[j] as Question['difficulty'],
-    tags: index.tags[j] as string[],
-    type: index.type[j] as Question['type'],
-    keypoints: NO_BODY.keypoints,
-    choices: NO_BODY.choices,
-    prompt: '',
-    answer: '',
-    followUps: NO_BODY.followUps,
-    file,
-    idLine: index.line[j] as number,
-  };
-  const time = index.time[j];
-  if (time) question.time = time;
-  return question;
-}
-
 function readIndex(path: string): IndexFile | undefined {
-  const packed = readJson<PackedIndexFile>(path);
-  if (!packed || typeof packed.dirs !== 'object' || typeof packed.topics !== 'object') return undefined;
-  const dirs: Record<string, DirIndex> = {};
+  const stored = readJson<StoredIndexFile>(path);
+  if (!stored || typeof stored.dirs !== 'object' || typeof stored.topics !== 'object') return undefined;
+  const dirs: Record<string, Folder> = {};
   try {
-    for (const [dir, entry] of Object.entries(packed.dirs)) {
-      const unpacked = unpackDir(entry);
-      if (unpacked) dirs[dir] = unpacked;
+    for (const [dir, entry] of Object.entries(stored.dirs)) {
+      const folder = Folder.from(entry);
+      if (folder) dirs[dir] = folder;
     }
   } catch {
     return undefined;
   }
-  return { v: packed.v, dirs, topics: packed.topics };
+  return { v: stored.v, dirs, topics: stored.topics };
 }
 
 function writeIndex(path: string, index: IndexFile): void {
-  const dirs: Record<string, PackedDir> = {};
-  for (const [dir, entry] of Object.entries(index.dirs)) {
-    entry.names = namesOf(entry).join(SEP);
-    dirs[dir] = packDir(entry);
-  }
-  writeJson(path, { v: index.v, dirs, topics: index.topics } satisfies PackedIndexFile);
+  const dirs: Record<string, DirIndex> = {};
+  for (const [dir, folder] of Object.entries(index.dirs)) dirs[dir] = folder.pack();
+  writeJson(path, { v: index.v, dirs, topics: index.topics } satisfies StoredIndexFile);
 }
 
 type BodiesFile = { v: number; bodies: Record<string, { m: number; s: number; b: Body }> };
@@ -298,16 +309,17 @@ export async function loadBankCached(roots: readonly string[], home: string, opt
       return at;
     }
     // Usually the listing is unchanged and positions line up; else names are looked up.
-    const byName = old.m.length === at.length && old.names === source.names.join(SEP) ? undefined : new Map(namesOf(old).map((n, k) => [n, k]));
+    const stored = old.data;
+    const byName = old.size === at.length && stored.n === source.names.join(SEP) ? undefined : new Map(old.names().map((n, k) => [n, k]));
     for (let i = 0; i < at.length; i++) {
       const j = byName ? (byName.get(source.names[i] as string) ?? -1) : i;
       const m = source.mtimes[i] as number;
       const s = source.sizes[i] as number;
       const hit =
         j >= 0 &&
-        old.m[j] === m &&
-        old.s[j] === s &&
-        (!options.bodies || !old.id[j] || sameFile(bodies.bodies[source.files[i] as string], m, s));
+        stored.m[j] === m &&
+        stored.s[j] === s &&
+        (!options.bodies || !old.hasQuestion(j) || sameFile(bodies.bodies[source.files[i] as string], m, s));
       if (hit) at[i] = j;
       else toParse += 1;
     }
@@ -330,8 +342,8 @@ export async function loadBankCached(roots: readonly string[], home: string, opt
       const old = index.dirs[source.dir];
       const at = hits[k] as Int32Array;
       // The cached entry is reused as it is when every file is a hit at its own position.
-      const same = old !== undefined && old.m.length === at.length && at.every((j, i) => j === i);
-      const entry = same ? old : emptyDir();
+      const same = old !== undefined && old.size === at.length && at.every((j, i) => j === i);
+      const entry = same ? old : Folder.empty();
       if (!same) changed = true;
 
       const files: ParsedFile[] = new Array<ParsedFile>(at.length);
@@ -352,14 +364,14 @@ export async function loadBankCached(roots: readonly string[], home: string, opt
           );
           continue;
         }
-        const from = old as DirIndex;
-        let question = questionAt(from, j, source.folder, path);
+        const from = old as Folder;
+        let question = from.question(j, source.folder, path);
         if (question && options.bodies) {
           const body = bodies.bodies[path] as BodiesFile['bodies'][string];
           nextBodies.bodies[path] = body;
           question = { ...question, ...body.b };
         }
-        const problems = from.p[j] ?? NO_PROBLEMS;
+        const problems = from.problems(j) ?? NO_PROBLEMS;
         files[i] = { path, result: question ? { problems, question } : { problems } };
       }
       if (misses.length > 0) {
@@ -370,10 +382,10 @@ export async function loadBankCached(roots: readonly string[], home: string, opt
         // Rebuilt in name order, from the cache for hits and from the parse for the rest.
         for (let i = 0; i < at.length; i++) {
           const j = at[i] as number;
-          if (j >= 0) copyFile(entry, old as DirIndex, j);
+          if (j >= 0) entry.pushFrom(old as Folder, j);
           else {
             const result = (files[i] as ParsedFile).result;
-            pushFile(entry, source.names[i] as string, source.mtimes[i] as number, source.sizes[i] as number, result.question, result.problems);
+            entry.pushParsed(source.names[i] as string, source.mtimes[i] as number, source.sizes[i] as number, result.question, result.problems);
           }
         }
       }
