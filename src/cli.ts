@@ -301,3 +301,7 @@ process.stdout.on('error', (error: NodeJS.ErrnoException) => {
 });
 
 process.exitCode = await main(process.argv);
+// Everything is awaited by now (answers saved, caches written); what is left on the event loop
+// is the garbage collector's deferred work on a heap about to be freed, 10-20 ms after a big
+// `list` or `stats`. Exit at once, unless some output is still queued (a pipe on macOS, say).
+if (process.stdout.writableLength === 0 && process.stderr.writableLength === 0) process.exit();
