@@ -16,7 +16,9 @@ import {
   assemble,
   readQuestionFile,
   readTopicInfo,
+  RACY_LISTING_MS,
   topicSources,
+  type ListingHint,
   type LoadResult,
   type ParsedFile,
   type ParsedTopic,
@@ -55,6 +57,14 @@ interface DirIndex {
   line: number[];
   /** Problems of the file at a position, for the positions that have some. */
   p: Record<number, Problem[]>;
+  /**
+   * The folder's listing (load.ts, ListingHint): its mtime and the clock when listed, names that
+   * looked like question files but were not files (NUL-joined), and whether `_topic.md` is there.
+   */
+  dm?: number;
+  lt?: number;
+  x?: string;
+  tp?: boolean;
 }
 
 const SEP = '\0';
@@ -81,6 +91,21 @@ class Folder {
 
   names(): string[] {
     return (this.#names ??= this.size === 0 ? [] : this.data.n.split(SEP));
+  }
+
+  /** The remembered listing, if this entry has one. */
+  hint(): ListingHint | undefined {
+    const { dm, lt, x, tp } = this.data;
+    if (typeof dm !== 'number' || typeof lt !== 'number' || typeof tp !== 'boolean' || (x !== undefined && typeof x !== 'string')) return undefined;
+    const candidates = x ? [...this.names(), ...x.split(SEP)].sort() : this.names();
+    return { dirMtime: dm, listedAt: lt, candidates, topic: tp };
+  }
+
+  /** Remembers a listing whose question files are `names` (a subset of its candidates). */
+  setListing(listing: ListingHint, names: readonly string[]): void {
+    const files = new Set(names);
+    const extras = listing.candidates.length === names.length ? [] : listing.candidates.filter((n) => !files.has(n));
+    Object.assign(this.data, { dm: listing.dirMtime, lt: listing.listedAt, x: extras.join(SEP), tp: listing.topic });
   }
 
   /** Undefined when the stored entry does not hold together (its folder is parsed again). */
@@ -297,7 +322,14 @@ export async function loadBankCached(roots: readonly string[], home: string, opt
   let changed = false;
   let bodiesChanged = false;
 
-  const sources: TopicSource[] = (await Promise.all(roots.map(topicSources))).flat();
+  // Remembered listings let unchanged folders skip readdir() (every file is still stat()ed).
+  const hints = new Map<string, ListingHint | undefined>();
+  const hintFor = (dir: string) => {
+    const hint = index.dirs[dir]?.hint();
+    hints.set(dir, hint);
+    return hint;
+  };
+  const sources: TopicSource[] = (await Promise.all(roots.map((root) => topicSources(root, hintFor)))).flat();
 
   // First pass: where each file sits in the cached folder entry, -1 when it must be parsed.
   let toParse = 0;
@@ -388,6 +420,12 @@ export async function loadBankCached(roots: readonly string[], home: string, opt
             entry.pushParsed(source.names[i] as string, source.mtimes[i] as number, source.sizes[i] as number, result.question, result.problems);
           }
         }
+      }
+      // A fresh listing is worth a write once it can be trusted next time (see ListingHint).
+      const listing = source.listing;
+      if (listing !== hints.get(source.dir) && (!same || listing.listedAt - listing.dirMtime > RACY_LISTING_MS)) {
+        entry.setListing(listing, source.names);
+        changed = true;
       }
       next.dirs[source.dir] = entry;
       return { folder: source.folder, info: topic.info, problems: topic.p, files };
