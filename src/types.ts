@@ -47,6 +47,26 @@ export interface TopicInfo {
 export interface Bank {
   topics: TopicInfo[];
   questions: Question[];
+  /**
+   * The id and topic of every question (same order as `questions`), and one question at a
+   * time. A bank loaded from the cache without bodies has this, and builds `questions` only when
+   * something asks for them: `list` and `stats` on a 10,000-question bank need ids and topics,
+   * and at most a handful of whole questions.
+   */
+  refs?: QuestionRefs;
+}
+
+export interface QuestionRefs {
+  ids: readonly string[];
+  topics: readonly string[];
+  question(index: number): Question;
+}
+
+/** The bank's refs, or refs over its questions. */
+export function refsOf(bank: Bank): QuestionRefs {
+  if (bank.refs) return bank.refs;
+  const { questions } = bank;
+  return { ids: questions.map((q) => q.id), topics: questions.map((q) => q.topic), question: (i) => questions[i] as Question };
 }
 
 export const RATINGS = ['again', 'hard', 'good', 'easy'] as const;

@@ -3,13 +3,13 @@ import type { Context } from '../context.js';
 import { UsageError } from '../errors.js';
 import type { LoadResult } from '../questions/load.js';
 import { resolveTopics, suggest } from '../questions/bank.js';
-import type { Bank, TopicInfo } from '../types.js';
+import { refsOf, type Bank, type TopicInfo } from '../types.js';
 
 /** Loads the bank; each bad file is one warning line on stderr naming file and line. */
 export async function loadBankWithWarnings(ctx: Context, options: { bodies?: boolean } = {}): Promise<LoadResult> {
   const result = await ctx.loadBank(options);
   for (const p of result.problems) ctx.warn(`skipped ${p.file}:${p.line}: ${p.message}`);
-  if (result.bank.questions.length === 0) {
+  if (refsOf(result.bank).ids.length === 0) {
     throw new UsageError(
       `No questions found in ${ctx.opts.questions.join(', ')}`,
       'A bank is a folder of <topic>/<question>.md files; check --questions or DJANGO_DRILL_QUESTIONS.',

@@ -4,6 +4,7 @@ import type { Context } from '../context.js';
 import { questionsOf, resolveTopics } from '../questions/bank.js';
 import { percent, relativeDue, table } from '../render/format.js';
 import { questionProgress, topicProgressOf } from '../session/progress.js';
+import { refsOf } from '../types.js';
 import { loadBankWithWarnings } from './common.js';
 
 export async function listCommand(ctx: Context, topicNames: string[]): Promise<void> {
@@ -38,7 +39,7 @@ export async function listCommand(ctx: Context, topicNames: string[]): Promise<v
         { head: ['topic', 'title', 'questions', 'seen', 'due', 'mastery'], align: ['left', 'left', 'right', 'right', 'right', 'right'], width, shrink: [1], overflow: 'truncate' },
       ),
     );
-    ctx.out(chalk.dim(`${bank.questions.length} questions in ${bank.topics.length} topics. Drill one: django-drill drill <topic>`));
+    ctx.out(chalk.dim(`${refsOf(bank).ids.length} questions in ${bank.topics.length} topics. Drill one: django-drill drill <topic>`));
     return;
   }
 

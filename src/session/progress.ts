@@ -3,7 +3,7 @@
  * is passed in. Used by list, the picker, warmup and stats.
  */
 import { masteryAt, readiness, type Readiness } from '../srs/index.js';
-import type { Bank, Question, ScoresFile, TopicInfo } from '../types.js';
+import { refsOf, type Bank, type Question, type QuestionRefs, type ScoresFile, type TopicInfo } from '../types.js';
 import { HistoryColumns, historyColumns } from './history.js';
 
 export interface QuestionProgress {
@@ -29,85 +29,110 @@ export interface TopicProgress {
   readiness: Readiness;
 }
 
+/** Progress of every question of the bank, in bank order, as columns (no object per question). */
+export interface ProgressColumns {
+  /** Retrievability now, 0 if never seen. */
+  mastery: Float64Array;
+  /** 1 when due now. */
+  due: Uint8Array;
+  /** When the card is due (epoch ms), NaN if never seen. */
+  dueMs: Float64Array;
+  attempts: Uint32Array;
+  /** Score and time of the latest attempt, NaN if never answered. */
+  lastScore: Float64Array;
+  lastAtMs: Float64Array;
+}
+
 /**
  * Progress of every question of the bank, from the history itself or from its columns (what
- * `stats` reads from the cache).
+ * `list` and `stats` read from the cache). `list` and `stats` on a 10,000-question bank only
+ * need totals and a few questions, so nothing here is per-question objects.
  */
-/**
- * Calls `visit` with the progress of every question of the bank, in bank order, without keeping
- * them: `list` and `stats` on a 10,000-question bank only need totals and a few of them.
- */
-export function eachQuestionProgress(bank: Bank, history: ScoresFile | HistoryColumns, now: Date, visit: (progress: QuestionProgress) => void): void {
+export function progressColumns(refs: QuestionRefs, history: ScoresFile | HistoryColumns, now: Date): ProgressColumns {
   const cols = history instanceof HistoryColumns ? history : historyColumns(history);
   const nowMs = now.getTime();
-  for (const question of bank.questions) {
-    const i = cols.indexOf(question.id);
-    if (i < 0) {
-      visit({ question, mastery: 0, due: false, attempts: 0 });
-      continue;
+  const n = refs.ids.length;
+  const out: ProgressColumns = {
+    mastery: new Float64Array(n),
+    due: new Uint8Array(n),
+    dueMs: new Float64Array(n).fill(Number.NaN),
+    attempts: new Uint32Array(n),
+    lastScore: new Float64Array(n).fill(Number.NaN),
+    lastAtMs: new Float64Array(n).fill(Number.NaN),
+  };
+  for (let k = 0; k < n; k++) {
+    const i = cols.indexOf(refs.ids[k] as string);
+    if (i < 0) continue;
+    const state = cols.state[i] as number;
+    const due = cols.due[i] as number;
+    out.mastery[k] = masteryAt(state, cols.stability[i] as number, cols.lastReview[i] as number, nowMs);
+    if (!Number.isNaN(state)) {
+      out.dueMs[k] = due;
+      out.due[k] = due <= nowMs ? 1 : 0;
     }
-    const hasCard = !Number.isNaN(cols.state[i] as number);
     const attempts = cols.count[i] as number;
-    const progress: QuestionProgress = {
-      question,
-      mastery: masteryAt(cols.state[i] as number, cols.stability[i] as number, cols.lastReview[i] as number, nowMs),
-      due: hasCard && (cols.due[i] as number) <= nowMs,
-      attempts,
-    };
-    if (hasCard) progress.dueMs = cols.due[i] as number;
+    out.attempts[k] = attempts;
     if (attempts > 0) {
-      progress.lastScore = cols.lastScore[i] as number;
-      progress.lastAtMs = cols.lastAt[i] as number;
+      out.lastScore[k] = cols.lastScore[i] as number;
+      out.lastAtMs[k] = cols.lastAt[i] as number;
     }
-    visit(progress);
   }
+  return out;
 }
 
 /** Progress of every question of the bank, by id. */
 export function questionProgress(bank: Bank, history: ScoresFile | HistoryColumns, now: Date): Map<string, QuestionProgress> {
+  const refs = refsOf(bank);
+  const p = progressColumns(refs, history, now);
   const result = new Map<string, QuestionProgress>();
-  eachQuestionProgress(bank, history, now, (p) => result.set(p.question.id, p));
+  bank.questions.forEach((question, k) => {
+    const progress: QuestionProgress = { question, mastery: p.mastery[k] as number, due: p.due[k] === 1, attempts: p.attempts[k] as number };
+    if (!Number.isNaN(p.dueMs[k])) progress.dueMs = p.dueMs[k] as number;
+    if (progress.attempts > 0) {
+      progress.lastScore = p.lastScore[k] as number;
+      progress.lastAtMs = p.lastAtMs[k] as number;
+    }
+    result.set(question.id, progress);
+  });
   return result;
 }
 
-/** Per-topic totals, fed one question's progress at a time. */
-export class TopicTally {
-  readonly #sums = new Map<string, { total: number; seen: number; due: number; sum: number }>();
-
-  constructor(private readonly bank: Bank) {
-    for (const topic of bank.topics) this.#sums.set(topic.name, { total: 0, seen: 0, due: 0, sum: 0 });
-  }
-
-  add(p: QuestionProgress): void {
-    const t = this.#sums.get(p.question.topic);
-    if (!t) return;
+/** Per-topic totals of progress columns. */
+function tally(bank: Bank, topicOf: (k: number) => string, n: number, p: Pick<ProgressColumns, 'mastery' | 'due' | 'attempts'>): TopicProgress[] {
+  const sums = new Map<string, { total: number; seen: number; due: number; sum: number }>();
+  for (const topic of bank.topics) sums.set(topic.name, { total: 0, seen: 0, due: 0, sum: 0 });
+  for (let k = 0; k < n; k++) {
+    const t = sums.get(topicOf(k));
+    if (!t) continue;
     t.total += 1;
-    if (p.attempts > 0) t.seen += 1;
-    if (p.due) t.due += 1;
-    t.sum += p.mastery;
+    if ((p.attempts[k] as number) > 0) t.seen += 1;
+    t.due += p.due[k] as number;
+    t.sum += p.mastery[k] as number;
   }
-
-  rows(): TopicProgress[] {
-    return this.bank.topics.map((topic) => {
-      const { total, seen, due, sum } = this.#sums.get(topic.name) ?? { total: 0, seen: 0, due: 0, sum: 0 };
-      const m = total === 0 ? 0 : sum / total;
-      return { topic, total, seen, due, mastery: m, readiness: readiness(m, due) };
-    });
-  }
+  return bank.topics.map((topic) => {
+    const { total, seen, due, sum } = sums.get(topic.name) ?? { total: 0, seen: 0, due: 0, sum: 0 };
+    const m = total === 0 ? 0 : sum / total;
+    return { topic, total, seen, due, mastery: m, readiness: readiness(m, due) };
+  });
 }
 
 export function topicProgress(bank: Bank, progress: Map<string, QuestionProgress>): TopicProgress[] {
-  const tally = new TopicTally(bank);
-  for (const question of bank.questions) {
-    // A question missing from the map counts as unseen.
-    tally.add(progress.get(question.id) ?? { question, mastery: 0, due: false, attempts: 0 });
-  }
-  return tally.rows();
+  // A question missing from the map counts as unseen.
+  const n = bank.questions.length;
+  const p = { mastery: new Float64Array(n), due: new Uint8Array(n), attempts: new Uint32Array(n) };
+  bank.questions.forEach((q, k) => {
+    const qp = progress.get(q.id);
+    if (!qp) return;
+    p.mastery[k] = qp.mastery;
+    p.due[k] = qp.due ? 1 : 0;
+    p.attempts[k] = qp.attempts;
+  });
+  return tally(bank, (k) => (bank.questions[k] as Question).topic, n, p);
 }
 
-/** Topic rows straight from the history, without a progress map. */
-export function topicProgressOf(bank: Bank, history: ScoresFile | HistoryColumns, now: Date): TopicProgress[] {
-  const tally = new TopicTally(bank);
-  eachQuestionProgress(bank, history, now, (p) => tally.add(p));
-  return tally.rows();
+/** Topic rows straight from progress columns (or from the history), with no per-question objects. */
+export function topicProgressOf(bank: Bank, history: ScoresFile | HistoryColumns | ProgressColumns, now: Date): TopicProgress[] {
+  const refs = refsOf(bank);
+  const p = 'mastery' in history ? history : progressColumns(refs, history, now);
+  return tally(bank, (k) => refs.topics[k] as string, refs.ids.length, p);
 }

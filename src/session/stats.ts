@@ -8,9 +8,9 @@
  * — turning an instant into a local day — is cached per UTC day.
  */
 import type { Readiness } from '../srs/index.js';
-import type { Bank, ScoresFile, TopicInfo } from '../types.js';
+import { refsOf, type Bank, type ScoresFile, type TopicInfo } from '../types.js';
 import { historyColumns, type HistoryColumns } from './history.js';
-import { eachQuestionProgress, TopicTally } from './progress.js';
+import { progressColumns, topicProgressOf } from './progress.js';
 
 export const HEATMAP_DAYS = 84;
 const ACCURACY_WINDOW_DAYS = 30;
@@ -204,11 +204,12 @@ export function computeStats(input: StatsInput): Stats {
   // Per question index: its topic in the bank, which wins over the one recorded on the attempt
   // (questions can move folders); -2 when the bank does not have the question, and then the
   // recorded topic counts.
+  const refs = refsOf(bank);
   const topicOfQuestion = new Int32Array(cols.ids.length).fill(-2);
-  for (const question of bank.questions) {
-    const i = cols.indexOf(question.id);
-    if (i >= 0) topicOfQuestion[i] = selectedIndex(question.topic);
-  }
+  refs.ids.forEach((id, k) => {
+    const i = cols.indexOf(id);
+    if (i >= 0) topicOfQuestion[i] = selectedIndex(refs.topics[k] as string);
+  });
   const topicOfRecorded = Int32Array.from(cols.topics, selectedIndex);
   const accuracySum = new Float64Array(wanted.length);
   const accuracyCount = new Uint32Array(wanted.length);
@@ -219,7 +220,8 @@ export function computeStats(input: StatsInput): Stats {
   for (let i = 0; i < q.length; i++) {
     let topic = topicOfQuestion[q[i] as number] as number;
     if (topic === -2) topic = topicOfRecorded[t[i] as number] as number;
-    if (topic < 0) continue;
+    // Also skips an index past its table (undefined), which a damaged cache could hold.
+    if (!(topic >= 0)) continue;
     attempts += 1;
     sessionSeen[s[i] as number] = 1;
     const duration = dur[i] as number;
@@ -243,20 +245,28 @@ export function computeStats(input: StatsInput): Stats {
   if (runCount > 0) activity.set(runDay, (activity.get(runDay) ?? 0) + runCount);
   const sessions = sessionSeen.reduce((sum, seen) => sum + seen, 0);
 
-  // One pass over the questions: topic totals, and the weakest few kept as they come.
-  const tally = new TopicTally(bank);
-  const weakest: WeakQuestion[] = [];
-  const weaker = (a: WeakQuestion, b: WeakQuestion) => a.mastery - b.mastery || a.lastScore - b.lastScore || a.id.localeCompare(b.id);
-  eachQuestionProgress(bank, cols, now, (p) => {
-    tally.add(p);
-    if (p.attempts === 0 || !selected.has(p.question.topic)) return;
-    const candidate = { id: p.question.id, topic: p.question.topic, title: p.question.title, mastery: p.mastery, lastScore: p.lastScore ?? 0 };
-    if (weakest.length === WEAKEST_COUNT && weaker(candidate, weakest[WEAKEST_COUNT - 1] as WeakQuestion) >= 0) return;
-    weakest.push(candidate);
-    weakest.sort(weaker);
-    if (weakest.length > WEAKEST_COUNT) weakest.pop();
+  // Progress in columns: topic totals, and the weakest few kept by position as they come (only
+  // those become whole questions, for their titles).
+  const progress = progressColumns(refs, cols, now);
+  const weak: number[] = [];
+  const lastScoreOf = (k: number) => {
+    const score = progress.lastScore[k] as number;
+    return Number.isNaN(score) ? 0 : score;
+  };
+  const weaker = (a: number, b: number) =>
+    (progress.mastery[a] as number) - (progress.mastery[b] as number) || lastScoreOf(a) - lastScoreOf(b) || (refs.ids[a] as string).localeCompare(refs.ids[b] as string);
+  for (let k = 0; k < refs.ids.length; k++) {
+    if (progress.attempts[k] === 0 || !selected.has(refs.topics[k] as string)) continue;
+    if (weak.length === WEAKEST_COUNT && weaker(k, weak[WEAKEST_COUNT - 1] as number) >= 0) continue;
+    weak.push(k);
+    weak.sort(weaker);
+    if (weak.length > WEAKEST_COUNT) weak.pop();
+  }
+  const weakest: WeakQuestion[] = weak.map((k) => {
+    const question = refs.question(k);
+    return { id: question.id, topic: question.topic, title: question.title, mastery: progress.mastery[k] as number, lastScore: lastScoreOf(k) };
   });
-  const byName = new Map(tally.rows().map((t) => [t.topic.name, t]));
+  const byName = new Map(topicProgressOf(bank, progress, now).map((t) => [t.topic.name, t]));
   const topics: TopicStats[] = [];
   for (const name of wanted) {
     const t = byName.get(name);
