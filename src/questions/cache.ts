@@ -21,7 +21,7 @@ import {
   type ListingHint,
   type LoadResult,
   type ParsedFile,
-  type ParsedTopic,
+  type AssemblyTopic,
   type TopicSource,
 } from './load.js';
 import type { Problem } from './parse.js';
@@ -192,6 +192,15 @@ class Folder {
     return this.#ids[j] !== '';
   }
 
+  /** The id of the question at `j`, undefined for a file that has none. */
+  idAt(j: number): string | undefined {
+    return this.#ids[j] || undefined;
+  }
+
+  lineAt(j: number): number {
+    return this.data.line[j] as number;
+  }
+
   problems(j: number): Problem[] | undefined {
     return this.data.p[j];
   }
@@ -359,7 +368,7 @@ export async function loadBankCached(roots: readonly string[], home: string, opt
   });
   const done = toParse > 0 ? options.onParse?.(toParse) : undefined;
 
-  const topics: ParsedTopic[] = await Promise.all(
+  const topics: AssemblyTopic[] = await Promise.all(
     sources.map(async (source, k) => {
       const topicPath = source.topicFile ?? join(source.dir, '_topic.md');
       const topicStat = source.topicFile ? statOf(source.topicFile) : { m: 0, s: -1 };
@@ -378,33 +387,26 @@ export async function loadBankCached(roots: readonly string[], home: string, opt
       const entry = same ? old : Folder.empty();
       if (!same) changed = true;
 
-      const files: ParsedFile[] = new Array<ParsedFile>(at.length);
-      // Hits are plain synchronous work (10,000 of them must stay cheap); only misses are read.
+      // Hits stay in the cached columns (no object per file: 10,000 of them must stay cheap);
+      // only misses are read and parsed.
+      const parsed: (ParsedFile | undefined)[] = new Array<ParsedFile | undefined>(at.length);
       const misses: Promise<void>[] = [];
       for (let i = 0; i < at.length; i++) {
         const path = source.files[i] as string;
         const j = at[i] as number;
-        if (j < 0) {
-          const m = source.mtimes[i] as number;
-          const s = source.sizes[i] as number;
-          misses.push(
-            readQuestionFile(path, source.folder).then((fresh) => {
-              const question = fresh.result.question;
-              if (question) nextBodies.bodies[path] = { m, s, b: bodyOf(question) };
-              files[i] = fresh;
-            }),
-          );
+        if (j >= 0) {
+          if (options.bodies && (old as Folder).hasQuestion(j)) nextBodies.bodies[path] = bodies.bodies[path] as BodiesFile['bodies'][string];
           continue;
         }
-        const from = old as Folder;
-        let question = from.question(j, source.folder, path);
-        if (question && options.bodies) {
-          const body = bodies.bodies[path] as BodiesFile['bodies'][string];
-          nextBodies.bodies[path] = body;
-          question = { ...question, ...body.b };
-        }
-        const problems = from.problems(j) ?? NO_PROBLEMS;
-        files[i] = { path, result: question ? { problems, question } : { problems } };
+        const m = source.mtimes[i] as number;
+        const s = source.sizes[i] as number;
+        misses.push(
+          readQuestionFile(path, source.folder).then((fresh) => {
+            const question = fresh.result.question;
+            if (question) nextBodies.bodies[path] = { m, s, b: bodyOf(question) };
+            parsed[i] = fresh;
+          }),
+        );
       }
       if (misses.length > 0) {
         await Promise.all(misses);
@@ -416,7 +418,7 @@ export async function loadBankCached(roots: readonly string[], home: string, opt
           const j = at[i] as number;
           if (j >= 0) entry.pushFrom(old as Folder, j);
           else {
-            const result = (files[i] as ParsedFile).result;
+            const result = (parsed[i] as ParsedFile).result;
             entry.pushParsed(source.names[i] as string, source.mtimes[i] as number, source.sizes[i] as number, result.question, result.problems);
           }
         }
@@ -428,7 +430,33 @@ export async function loadBankCached(roots: readonly string[], home: string, opt
         changed = true;
       }
       next.dirs[source.dir] = entry;
-      return { folder: source.folder, info: topic.info, problems: topic.p, files };
+      const from = old as Folder;
+      const j = (i: number) => at[i] as number;
+      const view: AssemblyTopic = {
+        folder: source.folder,
+        info: topic.info,
+        problems: topic.p,
+        count: at.length,
+        path: (i) => source.files[i] as string,
+        problemsAt: (i) => parsed[i]?.result.problems ?? from.problems(j(i)) ?? NO_PROBLEMS,
+        idAt: (i) => {
+          const fresh = parsed[i];
+          return fresh ? fresh.result.question?.id : from.idAt(j(i));
+        },
+        idLineAt: (i) => {
+          const fresh = parsed[i];
+          return fresh ? (fresh.result.question?.idLine ?? 1) : from.lineAt(j(i));
+        },
+        question: (i) => {
+          const fresh = parsed[i]?.result.question;
+          if (fresh) return fresh;
+          const path = source.files[i] as string;
+          const question = from.question(j(i), source.folder, path) as Question;
+          const body = options.bodies ? bodies.bodies[path] : undefined;
+          return body ? { ...question, ...body.b } : question;
+        },
+      };
+      return view;
     }),
   );
   done?.();

@@ -5,7 +5,7 @@
 import { readdirSync, statSync } from 'node:fs';
 import { readFile, stat } from 'node:fs/promises';
 import { basename, dirname, join, relative, resolve, sep } from 'node:path';
-import type { Bank, Question, TopicInfo } from '../types.js';
+import type { Bank, Question, QuestionRefs, TopicInfo } from '../types.js';
 import { loadFrontmatterParser, parseQuestion, parseTopicInfo, type ParseResult, type Problem } from './parse.js';
 
 export type { Problem } from './parse.js';
@@ -182,39 +182,89 @@ export async function readTopicInfo(source: TopicSource): Promise<{ info: TopicI
 }
 
 /**
- * Builds a bank from parsed files. Ids must be unique across the whole bank: the first file (in
- * root order, then topic and path order) keeps the id, later ones are problems.
+ * A topic's files as `assemble` reads them, one position at a time: parsed files (load.ts), or
+ * the parse cache's columns (cache.ts), which then need no object per file.
  */
-export function assemble(topics: readonly ParsedTopic[]): LoadResult {
+export interface AssemblyTopic {
+  folder: string;
+  info: TopicInfo;
+  problems: Problem[];
+  count: number;
+  path(i: number): string;
+  problemsAt(i: number): readonly Problem[];
+  /** The question's id, undefined when the file has none. */
+  idAt(i: number): string | undefined;
+  idLineAt(i: number): number;
+  question(i: number): Question;
+}
+
+function parsedTopic(topic: ParsedTopic): AssemblyTopic {
+  const { files } = topic;
+  const file = (i: number) => files[i] as ParsedFile;
+  return {
+    folder: topic.folder,
+    info: topic.info,
+    problems: topic.problems,
+    count: files.length,
+    path: (i) => file(i).path,
+    problemsAt: (i) => file(i).result.problems,
+    idAt: (i) => file(i).result.question?.id,
+    idLineAt: (i) => file(i).result.question?.idLine ?? 1,
+    question: (i) => file(i).result.question as Question,
+  };
+}
+
+/**
+ * Builds a bank from parsed files. Ids must be unique across the whole bank: the first file (in
+ * root order, then topic and path order) keeps the id, later ones are problems. Questions are
+ * built when first asked for (bank.refs gives ids and topics without them).
+ */
+export function assemble(input: readonly (ParsedTopic | AssemblyTopic)[]): LoadResult {
+  const topics = input.map((t) => ('files' in t ? parsedTopic(t) : t));
   const problems: Problem[] = [];
-  const questions: Question[] = [];
   const seen = new Map<string, string>();
   const used = new Set<string>();
   const infos = new Map<string, TopicInfo>();
-  for (const topic of topics) {
+  const ids: string[] = [];
+  const topicOf: string[] = [];
+  const from: number[] = [];
+  const at: number[] = [];
+  topics.forEach((topic, t) => {
     if (!infos.has(topic.folder)) {
       problems.push(...topic.problems);
       infos.set(topic.folder, topic.info);
     }
-    for (const file of topic.files) {
-      if (file.result.problems.length > 0) problems.push(...file.result.problems);
-      const question = file.result.question;
-      if (!question) continue;
-      const first = seen.get(question.id);
+    for (let i = 0; i < topic.count; i++) {
+      const fileProblems = topic.problemsAt(i);
+      if (fileProblems.length > 0) problems.push(...fileProblems);
+      const id = topic.idAt(i);
+      if (id === undefined) continue;
+      const first = seen.get(id);
       if (first !== undefined) {
-        problems.push({ file: file.path, line: question.idLine ?? 1, message: `duplicate id "${question.id}" (already used by ${displayPath(first)})` });
+        problems.push({ file: topic.path(i), line: topic.idLineAt(i), message: `duplicate id "${id}" (already used by ${displayPath(first)})` });
         continue;
       }
-      seen.set(question.id, file.path);
-      questions.push(question);
-      used.add(question.topic);
+      seen.set(id, topic.path(i));
+      ids.push(id);
+      topicOf.push(topic.folder);
+      from.push(t);
+      at.push(i);
+      used.add(topic.folder);
     }
-  }
+  });
   const topicList = [...infos.values()]
     .filter((t) => used.has(t.name))
     .sort((a, b) => a.order - b.order || a.name.localeCompare(b.name));
+  let questions: Question[] | undefined;
+  const make = (k: number) => (topics[from[k] as number] as AssemblyTopic).question(at[k] as number);
+  const bank = { topics: topicList } as Bank;
+  // `questions` is an own, enumerable property (spreads, JSON and deep equality see it), built
+  // on first use; `refs` is not enumerable, like a method.
+  Object.defineProperty(bank, 'questions', { enumerable: true, get: () => (questions ??= ids.map((_, k) => make(k))) });
+  const refs: QuestionRefs = { ids, topics: topicOf, question: (k) => (questions ? (questions[k] as Question) : make(k)) };
+  Object.defineProperty(bank, 'refs', { enumerable: false, value: refs });
   return {
-    bank: { topics: topicList, questions },
+    bank,
     problems: problems.map((p) => ({ ...p, file: displayPath(p.file) })),
   };
 }

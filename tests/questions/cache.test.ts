@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadBankCached } from '../../src/questions/cache.js';
 import { loadBank } from '../../src/questions/load.js';
+import type { Question } from '../../src/types.js';
 import { questionFile, tempDir, writeBank } from '../helpers.js';
 
 const titles = async (root: string, home: string, bodies = false) =>
@@ -99,6 +100,26 @@ describe('bank cache', () => {
     const { bank } = await loadBankCached([root], home, { bodies: false, onParse: (n) => void parsed.push(n) });
     expect(parsed).toEqual([2]);
     expect(bank.questions.map((q) => [q.id, q.tags])).toEqual(direct.bank.questions.map((q) => [q.id, q.tags]));
+  });
+
+  it('gives the same problems and questions from the cache as a fresh parse: duplicates, broken files', async () => {
+    const root = writeBank({ orm: [{ id: 'orm-a' }, { id: 'shared' }], views: [{ id: 'views-a' }, { id: 'shared' }] });
+    writeFileSync(join(root, 'views', 'broken.md'), '---\nid: [unclosed\n---\n');
+    const home = tempDir();
+    const direct = await loadBank([root]);
+    expect(direct.problems.map((p) => p.message)).toEqual([expect.stringContaining('frontmatter does not parse'), expect.stringContaining('duplicate id "shared"')]);
+    await loadBankCached([root], home, { bodies: true }); // a cold load parses everything
+    for (const bodies of [false, true, false, true]) {
+      const cached = await loadBankCached([root], home, { bodies });
+      expect(cached.problems).toEqual(direct.problems);
+      expect(cached.bank.topics).toEqual(direct.bank.topics);
+      const refs = cached.bank.refs;
+      expect(refs?.ids).toEqual(direct.bank.questions.map((q) => q.id));
+      expect(refs?.topics).toEqual(direct.bank.questions.map((q) => q.topic));
+      const strip = (q: Question) => (bodies ? q : { ...q, prompt: '', answer: '', keypoints: [], choices: [], followUps: [] });
+      expect(refs?.question(1)).toEqual(strip(direct.bank.questions[1] as Question));
+      expect(cached.bank.questions).toEqual(direct.bank.questions.map(strip));
+    }
   });
 
   describe('remembered folder listings', () => {
