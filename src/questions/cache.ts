@@ -26,7 +26,7 @@ import {
 } from './load.js';
 import type { Problem } from './parse.js';
 
-const CACHE_VERSION = 3;
+const CACHE_VERSION = 4;
 
 type Body = Pick<Question, 'prompt' | 'answer' | 'keypoints' | 'choices' | 'followUps'>;
 
@@ -69,6 +69,13 @@ interface DirIndex {
 
 const SEP = '\0';
 
+/** How many SEPs a joined column holds (its length less one), without splitting it. */
+function separators(text: string): number {
+  let count = 0;
+  for (let i = text.indexOf(SEP); i >= 0; i = text.indexOf(SEP, i + 1)) count += 1;
+  return count;
+}
+
 /**
  * A folder's entry as used: stored columns as they are (numbers stay numbers until a question is
  * built), and the joined strings split once, when first needed.
@@ -76,13 +83,17 @@ const SEP = '\0';
 class Folder {
   #names?: string[];
   #ids: string[];
-  #titles: string[];
+  #titles?: string[];
   #tagKeys?: Map<string, number>;
 
   constructor(readonly data: DirIndex) {
     const count = data.m.length;
     this.#ids = count === 0 ? [] : data.id.split(SEP);
-    this.#titles = count === 0 ? [] : data.title.split(SEP);
+  }
+
+  /** Titles, split when a question is first built (`list` of topics and `stats` need few or none). */
+  #titleList(): string[] {
+    return (this.#titles ??= this.size === 0 ? [] : this.data.title.split(SEP));
   }
 
   get size(): number {
@@ -113,9 +124,12 @@ class Folder {
     const count = data.m.length;
     if (typeof data.n !== 'string' || typeof data.id !== 'string' || typeof data.title !== 'string' || !Array.isArray(data.tagSets)) return undefined;
     const folder = new Folder({ ...data, p: data.p ?? {} });
-    const columns = [data.s, folder.#ids, folder.#titles, data.diff, data.type, data.tags, data.time, data.line];
-    if (columns.some((c) => !Array.isArray(c) || c.length !== count)) return undefined;
-    const inRange = (list: number[], size: number) => list.every((x) => Number.isInteger(x) && x >= 0 && x < size);
+    const columns = [data.s, folder.#ids, data.diff, data.type, data.tags, data.time, data.line];
+    if (columns.some((c) => !Array.isArray(c) || c.length !== count) || separators(data.title) !== Math.max(0, count - 1)) return undefined;
+    const inRange = (list: number[], size: number) => {
+      for (const x of list) if (!(Number.isInteger(x) && x >= 0 && x < size)) return false;
+      return true;
+    };
     if (!inRange(data.diff, DIFFICULTIES.length) || !inRange(data.type, QUESTION_TYPES.length) || !inRange(data.tags, data.tagSets.length)) return undefined;
     return folder;
   }
@@ -138,13 +152,14 @@ class Folder {
   }
 
   #push(name: string, m: number, s: number, id: string, title: string, diff: number, type: number, tags: string[], time: number, line: number, problems: readonly Problem[] | undefined): void {
+    const titles = this.#titleList();
     const d = this.data;
     const i = this.size;
     this.names().push(name);
     d.m.push(m);
     d.s.push(s);
     this.#ids.push(id);
-    this.#titles.push(title);
+    titles.push(title);
     d.diff.push(diff);
     d.type.push(type);
     d.tags.push(this.#internTags(tags));
@@ -178,7 +193,7 @@ class Folder {
       d.m[j] as number,
       d.s[j] as number,
       from.#ids[j] as string,
-      from.#titles[j] as string,
+      from.#titleList()[j] as string,
       d.diff[j] as number,
       d.type[j] as number,
       d.tagSets[d.tags[j] as number] as string[],
@@ -214,7 +229,7 @@ class Folder {
     const question: Question = {
       id,
       topic: folder,
-      title: this.#titles[j] as string,
+      title: this.#titleList()[j] as string,
       difficulty: DIFFICULTIES[d.diff[j] as number] as Question['difficulty'],
       // Questions with the same tags share one array; nothing mutates a question.
       tags: d.tagSets[d.tags[j] as number] as string[],
@@ -234,7 +249,7 @@ class Folder {
 
   /** The entry as stored. */
   pack(): DirIndex {
-    return { ...this.data, n: this.names().join(SEP), id: this.#ids.join(SEP), title: this.#titles.join(SEP) };
+    return { ...this.data, n: this.names().join(SEP), id: this.#ids.join(SEP), title: this.#titleList().join(SEP) };
   }
 }
 
@@ -290,9 +305,12 @@ export interface CacheOptions {
   onParse?: (files: number) => (() => void) | undefined;
 }
 
+// Cache files are written as pure ASCII (anything else as a JSON \u escape) and read as latin1:
+// V8 then copies the bytes into a string without decoding UTF-8, a few ms on a 10,000-question
+// index. A file that is not ASCII cannot be one of ours (CACHE_VERSION), so nothing is misread.
 function readJson<T extends { v: number }>(path: string): T | undefined {
   try {
-    const data = JSON.parse(readFileSync(path, 'utf8')) as T;
+    const data = JSON.parse(readFileSync(path, 'latin1')) as T;
     return data && data.v === CACHE_VERSION ? data : undefined;
   } catch {
     return undefined;
@@ -301,7 +319,8 @@ function readJson<T extends { v: number }>(path: string): T | undefined {
 
 function writeJson(path: string, data: unknown): void {
   const temp = `${path}.${process.pid}.tmp`;
-  writeFileSync(temp, JSON.stringify(data), { mode: 0o600 });
+  const ascii = JSON.stringify(data).replace(/[\u007f-\uffff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  writeFileSync(temp, ascii, { mode: 0o600 });
   renameSync(temp, path);
 }
 

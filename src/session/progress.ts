@@ -48,8 +48,14 @@ export interface ProgressColumns {
  * `list` and `stats` read from the cache). `list` and `stats` on a 10,000-question bank only
  * need totals and a few questions, so nothing here is per-question objects.
  */
-export function progressColumns(refs: QuestionRefs, history: ScoresFile | HistoryColumns, now: Date): ProgressColumns {
+/** For each question of the bank, its position in the history's per-id columns (-1: no history). */
+export function historyPositions(refs: QuestionRefs, cols: HistoryColumns): Int32Array {
+  return Int32Array.from(refs.ids, (id) => cols.indexOf(id));
+}
+
+export function progressColumns(refs: QuestionRefs, history: ScoresFile | HistoryColumns, now: Date, positions?: Int32Array): ProgressColumns {
   const cols = history instanceof HistoryColumns ? history : historyColumns(history);
+  const at = positions ?? historyPositions(refs, cols);
   const nowMs = now.getTime();
   const n = refs.ids.length;
   const out: ProgressColumns = {
@@ -61,7 +67,7 @@ export function progressColumns(refs: QuestionRefs, history: ScoresFile | Histor
     lastAtMs: new Float64Array(n).fill(Number.NaN),
   };
   for (let k = 0; k < n; k++) {
-    const i = cols.indexOf(refs.ids[k] as string);
+    const i = at[k] as number;
     if (i < 0) continue;
     const state = cols.state[i] as number;
     const due = cols.due[i] as number;

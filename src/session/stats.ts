@@ -10,7 +10,7 @@
 import type { Readiness } from '../srs/index.js';
 import { refsOf, type Bank, type ScoresFile, type TopicInfo } from '../types.js';
 import { historyColumns, type HistoryColumns } from './history.js';
-import { progressColumns, topicProgressOf } from './progress.js';
+import { historyPositions, progressColumns, topicProgressOf } from './progress.js';
 
 export const HEATMAP_DAYS = 84;
 const ACCURACY_WINDOW_DAYS = 30;
@@ -205,9 +205,9 @@ export function computeStats(input: StatsInput): Stats {
   // (questions can move folders); -2 when the bank does not have the question, and then the
   // recorded topic counts.
   const refs = refsOf(bank);
+  const positions = historyPositions(refs, cols);
   const topicOfQuestion = new Int32Array(cols.ids.length).fill(-2);
-  refs.ids.forEach((id, k) => {
-    const i = cols.indexOf(id);
+  positions.forEach((i, k) => {
     if (i >= 0) topicOfQuestion[i] = selectedIndex(refs.topics[k] as string);
   });
   const topicOfRecorded = Int32Array.from(cols.topics, selectedIndex);
@@ -247,7 +247,7 @@ export function computeStats(input: StatsInput): Stats {
 
   // Progress in columns: topic totals, and the weakest few kept by position as they come (only
   // those become whole questions, for their titles).
-  const progress = progressColumns(refs, cols, now);
+  const progress = progressColumns(refs, cols, now, positions);
   const weak: number[] = [];
   const lastScoreOf = (k: number) => {
     const score = progress.lastScore[k] as number;

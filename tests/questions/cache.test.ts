@@ -122,6 +122,19 @@ describe('bank cache', () => {
     }
   });
 
+  it('keeps non-ASCII text intact (the cache is written as ASCII and read as latin1)', async () => {
+    const root = writeBank({ orm: [{ id: 'orm-a', title: 'Café — naïve façade 🚀 “quotes”', tags: ['ünïcode'] }] });
+    const home = tempDir();
+    const direct = await loadBank([root]);
+    await loadBankCached([root], home, { bodies: true });
+    for (const file of readdirSync(join(home, 'cache')).filter((f) => f.endsWith('.json'))) {
+      expect(/^[\x00-\x7f]*$/.test(readFileSync(join(home, 'cache', file), 'latin1'))).toBe(true);
+    }
+    expect((await loadBankCached([root], home, { bodies: true })).bank.questions).toEqual(direct.bank.questions);
+    const indexOnly = await loadBankCached([root], home, { bodies: false });
+    expect(indexOnly.bank.questions.map((q) => [q.title, q.tags])).toEqual([['Café — naïve façade 🚀 “quotes”', ['ünïcode']]]);
+  });
+
   describe('remembered folder listings', () => {
     const past = (seconds: number) => new Date(Date.now() - seconds * 1000);
 
