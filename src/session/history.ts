@@ -5,9 +5,10 @@
  * turned into objects on every `stats`: reading the cache is one file read and a few views.
  * Pure: data in, data out.
  */
+import { roundedStability } from '../srs/stability.js';
 import type { Attempt, ScoresFile } from '../types.js';
 
-export const HISTORY_COLUMNS_VERSION = 2;
+export const HISTORY_COLUMNS_VERSION = 3;
 
 /** Per question id: attempts, and the score and time of the latest one. */
 export interface LastAttempt {
@@ -55,7 +56,10 @@ export interface ColumnData {
   count: Uint32Array;
   lastScore: Float64Array;
   lastAt: Float64Array;
-  /** Per id: the card's state (NaN when the question has no card), stability, last review and due time. */
+  /**
+   * Per id: the card's state (NaN when the question has no card), stability (rounded to 8
+   * decimals, as ts-fsrs rounds it for retrievability), last review and due time.
+   */
   state: Float64Array;
   stability: Float64Array;
   lastReview: Float64Array;
@@ -155,7 +159,7 @@ export function historyColumns(scores: ScoresFile): HistoryColumns {
     const card = Object.hasOwn(scores.cards, id) ? scores.cards[id] : undefined;
     if (card) {
       cols.state[i] = card.state;
-      cols.stability[i] = card.stability;
+      cols.stability[i] = roundedStability(card.stability);
       cols.lastReview[i] = time(card.last_review);
       cols.due[i] = time(card.due);
     }
@@ -180,6 +184,12 @@ interface Header {
 }
 
 const pad8 = (n: number) => Math.ceil(n / 8) * 8;
+
+/** True when every value is below `limit` (a plain loop: this runs on 100,000 values at start-up). */
+function allBelow(values: Uint32Array, limit: number): boolean {
+  for (let i = 0; i < values.length; i++) if ((values[i] as number) >= limit) return false;
+  return true;
+}
 
 /** The columns as bytes, with `stamp` (what they were built from) in the header. */
 export function encodeColumns(cols: HistoryColumns, stamp: unknown): Buffer {
@@ -255,7 +265,7 @@ export function decodeColumns(bytes: Buffer): { stamp: unknown; columns: History
       due,
     });
     // Indexes that point past their tables would make the stats read garbage.
-    if (!q.every((x) => x < m) || !t.every((x) => x < header.topics.length) || !s.every((x) => x < header.sessions)) return undefined;
+    if (!allBelow(q, m) || !allBelow(t, header.topics.length) || !allBelow(s, header.sessions)) return undefined;
     return { stamp: header.stamp, columns };
   } catch {
     return undefined;

@@ -2,12 +2,16 @@
  * Spaced repetition on ts-fsrs. One card per question id; a card is always the replay of that
  * question's attempts, so `cards` in scores.json is a cache that can be rebuilt at any time.
  */
-import { createEmptyCard, fsrs, generatorParameters, Rating as FsrsRating, State, type Card, type Grade } from 'ts-fsrs';
+import { computeDecayFactor, createEmptyCard, fsrs, generatorParameters, Rating as FsrsRating, roundTo, State, type Card, type Grade } from 'ts-fsrs';
 import type { Attempt, Rating, StoredCard } from '../types.js';
+import { roundedStability } from './stability.js';
 
 // Short-term (learning) steps off: a question rated `again` is re-asked later in the same
 // session by the engine instead. No fuzz, so a replay is deterministic.
-const scheduler = fsrs(generatorParameters({ enable_short_term: false, enable_fuzz: false }));
+const parameters = generatorParameters({ enable_short_term: false, enable_fuzz: false });
+const scheduler = fsrs(parameters);
+// ts-fsrs's forgetting curve works these out from the weights on every call; they are constants.
+const { decay, factor } = computeDecayFactor(parameters.w);
 
 const GRADE: Record<Rating, Grade> = {
   again: FsrsRating.Again,
@@ -81,20 +85,21 @@ export function replayAll(attempts: readonly Attempt[]): Record<string, StoredCa
 export function mastery(card: StoredCard | undefined, now: Date): number {
   if (!card) return 0;
   const lastReview = card.last_review === undefined ? Number.NaN : Date.parse(card.last_review);
-  return masteryAt(card.state, card.stability, lastReview, now.getTime());
+  return masteryAt(card.state, roundedStability(card.stability), lastReview, now.getTime());
 }
 
 const DAY_MS = 86_400_000;
 
 /**
  * `mastery` from a card's numbers (epoch ms), as ts-fsrs's get_retrievability computes it
- * (whole days since the last review, stability to 8 decimals) without building a Card and its
+ * (whole days since the last review, its forgetting curve) without building a Card and its
  * Dates: `stats` on a 10,000-question history calls it 10,000 times. A test holds the two equal.
+ * `stability` comes rounded by roundedStability, as the history cache stores it.
  */
 export function masteryAt(state: number, stability: number, lastReview: number, now: number): number {
   if (Number.isNaN(state) || state === State.New) return 0;
   const days = Math.max(Math.floor((now - lastReview) / DAY_MS), 0);
-  const r = scheduler.forgetting_curve(days, +stability.toFixed(8));
+  const r = roundTo(Math.pow(1 + (factor * days) / stability, decay), 8);
   return Number.isFinite(r) ? Math.min(1, Math.max(0, r)) : 0;
 }
 
