@@ -20,7 +20,7 @@ import { resolveTopics } from '../questions/bank.js';
 import { terminalSafeJson } from '../render/sanitize.js';
 import { renderStats } from '../render/stats.js';
 import { computeStats, type Stats } from '../session/stats.js';
-import type { Readiness } from '../srs/index.js';
+import type { Readiness } from '../srs/curve.js';
 import { loadBankWithWarnings } from './common.js';
 
 export const STATS_JSON_VERSION = 1;

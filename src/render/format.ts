@@ -7,7 +7,7 @@
  * whatever the level (tests and `--no-color` screens depend on that).
  */
 import chalk, { Chalk, type ChalkInstance } from 'chalk';
-import type { Readiness } from '../srs/index.js';
+import type { Readiness } from '../srs/curve.js';
 
 const plainChalk = new Chalk({ level: 0 });
 

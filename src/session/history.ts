@@ -5,7 +5,7 @@
  * turned into objects on every `stats`: reading the cache is one file read and a few views.
  * Pure: data in, data out.
  */
-import { roundedStability } from '../srs/stability.js';
+import { roundedStability } from '../srs/curve.js';
 import type { Attempt, ScoresFile } from '../types.js';
 
 export const HISTORY_COLUMNS_VERSION = 3;

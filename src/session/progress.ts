@@ -2,7 +2,7 @@
  * Progress derived from the bank and the history: per question and per topic. Pure: the clock
  * is passed in. Used by list, the picker, warmup and stats.
  */
-import { masteryAt, readiness, type Readiness } from '../srs/index.js';
+import { masteryAt, readiness, type Readiness } from '../srs/curve.js';
 import { refsOf, type Bank, type Question, type QuestionRefs, type ScoresFile, type TopicInfo } from '../types.js';
 import { HistoryColumns, historyColumns } from './history.js';
 

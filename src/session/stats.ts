@@ -7,7 +7,7 @@
  * The history can be long (every answer ever), so attempts are walked once and the expensive part
  * — turning an instant into a local day — is cached per UTC day.
  */
-import type { Readiness } from '../srs/index.js';
+import type { Readiness } from '../srs/curve.js';
 import { refsOf, type Bank, type ScoresFile, type TopicInfo } from '../types.js';
 import { historyColumns, type HistoryColumns } from './history.js';
 import { historyPositions, progressColumns, topicProgressOf } from './progress.js';

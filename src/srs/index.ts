@@ -2,16 +2,17 @@
  * Spaced repetition on ts-fsrs. One card per question id; a card is always the replay of that
  * question's attempts, so `cards` in scores.json is a cache that can be rebuilt at any time.
  */
-import { computeDecayFactor, createEmptyCard, fsrs, generatorParameters, Rating as FsrsRating, roundTo, State, type Card, type Grade } from 'ts-fsrs';
+import { createEmptyCard, fsrs, generatorParameters, Rating as FsrsRating, State, type Card, type Grade } from 'ts-fsrs';
 import type { Attempt, Rating, StoredCard } from '../types.js';
-import { roundedStability } from './stability.js';
+import { masteryAt, roundedStability } from './curve.js';
+
+export { masteryAt, readiness, roundedStability, type Readiness } from './curve.js';
 
 // Short-term (learning) steps off: a question rated `again` is re-asked later in the same
 // session by the engine instead. No fuzz, so a replay is deterministic.
-const parameters = generatorParameters({ enable_short_term: false, enable_fuzz: false });
+/** The scheduler's parameters (exported for the test that holds curve.ts to them). */
+export const parameters = generatorParameters({ enable_short_term: false, enable_fuzz: false });
 const scheduler = fsrs(parameters);
-// ts-fsrs's forgetting curve works these out from the weights on every call; they are constants.
-const { decay, factor } = computeDecayFactor(parameters.w);
 
 const GRADE: Record<Rating, Grade> = {
   again: FsrsRating.Again,
@@ -88,32 +89,8 @@ export function mastery(card: StoredCard | undefined, now: Date): number {
   return masteryAt(card.state, roundedStability(card.stability), lastReview, now.getTime());
 }
 
-const DAY_MS = 86_400_000;
-
-/**
- * `mastery` from a card's numbers (epoch ms), as ts-fsrs's get_retrievability computes it
- * (whole days since the last review, its forgetting curve) without building a Card and its
- * Dates: `stats` on a 10,000-question history calls it 10,000 times. A test holds the two equal.
- * `stability` comes rounded by roundedStability, as the history cache stores it.
- */
-export function masteryAt(state: number, stability: number, lastReview: number, now: number): number {
-  if (Number.isNaN(state) || state === State.New) return 0;
-  const days = Math.max(Math.floor((now - lastReview) / DAY_MS), 0);
-  const r = roundTo(Math.pow(1 + (factor * days) / stability, decay), 8);
-  return Number.isFinite(r) ? Math.min(1, Math.max(0, r)) : 0;
-}
-
 export function isDue(card: StoredCard | undefined, now: Date): boolean {
   return card !== undefined && Date.parse(card.due) <= now.getTime();
-}
-
-export type Readiness = 'ready' | 'shaky' | 'weak';
-
-/** `ready` ≥ 0.85 mastery and nothing due, `shaky` ≥ 0.5, else `weak`. */
-export function readiness(topicMastery: number, dueCount: number): Readiness {
-  if (topicMastery >= 0.85 && dueCount === 0) return 'ready';
-  if (topicMastery >= 0.5) return 'shaky';
-  return 'weak';
 }
 
 /**

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { fsrs, generatorParameters } from 'ts-fsrs';
-import { fromStored, isDue, mastery, ratingFor, readiness, replay, replayAll, review } from '../../src/srs/index.js';
+import { computeDecayFactor, fsrs, generatorParameters } from 'ts-fsrs';
+import { CURVE } from '../../src/srs/curve.js';
+import { fromStored, isDue, mastery, parameters, ratingFor, readiness, replay, replayAll, review } from '../../src/srs/index.js';
 import type { StoredCard } from '../../src/types.js';
 import { attempt } from '../helpers.js';
 
@@ -55,6 +56,10 @@ describe('FSRS cards', () => {
     expect(soon).toBeLessThanOrEqual(1);
     expect(later).toBeGreaterThan(0);
     expect(later).toBeLessThan(soon);
+  });
+
+  it("uses ts-fsrs's own forgetting-curve constants for the scheduler's parameters", () => {
+    expect(CURVE).toEqual(computeDecayFactor(parameters.w));
   });
 
   it('computes mastery exactly as ts-fsrs get_retrievability does', () => {
