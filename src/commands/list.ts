@@ -2,7 +2,7 @@
 import chalk from 'chalk';
 import type { Context } from '../context.js';
 import { questionsOf, resolveTopics } from '../questions/bank.js';
-import { percent, relativeDue, table } from '../render/format.js';
+import { percent, plural, relativeDue, table } from '../render/format.js';
 import { questionProgress, topicProgressOf } from '../session/progress.js';
 import { refsOf } from '../types.js';
 import { loadBankWithWarnings } from './common.js';
@@ -39,7 +39,7 @@ export async function listCommand(ctx: Context, topicNames: string[]): Promise<v
         { head: ['topic', 'title', 'questions', 'seen', 'due', 'mastery'], align: ['left', 'left', 'right', 'right', 'right', 'right'], width, shrink: [1], overflow: 'truncate' },
       ),
     );
-    ctx.out(chalk.dim(`${refsOf(bank).ids.length} questions in ${bank.topics.length} topics. Drill one: django-drill drill <topic>`));
+    ctx.out(chalk.dim(`${plural(refsOf(bank).ids.length, 'question')} in ${plural(bank.topics.length, 'topic')}. Drill one: django-drill drill <topic>`));
     return;
   }
 

@@ -3,6 +3,7 @@ import chalk from 'chalk';
 import type { Context } from '../context.js';
 import { DrillError, UsageError } from '../errors.js';
 import { loadPaths } from '../questions/load.js';
+import { plural } from '../render/format.js';
 
 export async function validateCommand(ctx: Context, paths: string[]): Promise<void> {
   const targets = paths.length > 0 ? paths : ctx.opts.questions;
@@ -24,9 +25,9 @@ export async function validateCommand(ctx: Context, paths: string[]): Promise<vo
   } else {
     for (const p of problems) ctx.out(`${p.file}:${p.line}: ${p.message}`);
     const files = new Set(problems.map((p) => p.file)).size;
-    const summary = `${bank.questions.length} question${bank.questions.length === 1 ? '' : 's'} in ${bank.topics.length} topic${bank.topics.length === 1 ? '' : 's'}`;
+    const summary = `${plural(bank.questions.length, 'question')} in ${plural(bank.topics.length, 'topic')}`;
     if (problems.length === 0) ctx.err(chalk.green(`✓ ${summary}, no problems.`));
-    else ctx.err(chalk.red(`✗ ${problems.length} problem${problems.length === 1 ? '' : 's'} in ${files} file${files === 1 ? '' : 's'}`) + ` (${summary} valid).`);
+    else ctx.err(chalk.red(`✗ ${plural(problems.length, 'problem')} in ${plural(files, 'file')}`) + ` (${summary} valid).`);
   }
   if (problems.length > 0) throw new DrillError('', { exitCode: 1 });
 }

@@ -172,6 +172,11 @@ export function count(n: number): string {
   return String(Math.trunc(n)).replace(/\B(?=(\d{3})+(?!\d))/g, ',');
 }
 
+/** "1 question", "2 questions", "10,000 questions". */
+export function plural(n: number, one: string, many = `${one}s`): string {
+  return `${count(n)} ${n === 1 ? one : many}`;
+}
+
 export type Align = 'left' | 'right' | 'center';
 
 export interface TableOptions {

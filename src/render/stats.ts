@@ -3,7 +3,7 @@
  * weakest questions. Made to fit 80 columns (or less when the terminal is narrower) and to read
  * the same without colour: the bars and heatmap shades carry the values, colour only helps.
  */
-import { bar, count, duration, painter, percent, readinessLabel, table, truncate, visibleWidth } from './format.js';
+import { bar, count, duration, painter, percent, plural, readinessLabel, table, truncate, visibleWidth } from './format.js';
 import type { Heatmap, Stats } from '../session/stats.js';
 
 export interface StatsRenderOptions {
@@ -19,10 +19,6 @@ const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', '
 /** Activity levels 1..4 (quartiles of the busiest day); 0 is drawn as a dot. */
 export const SHADES = ['░', '▒', '▓', '█'];
 const BAR_CELLS = 12;
-
-function plural(n: number, one: string, many = `${one}s`): string {
-  return `${count(n)} ${n === 1 ? one : many}`;
-}
 
 /** Joins parts with " · ", starting a new line rather than running past `width`. */
 function joinWrapped(parts: string[], width: number, separator: string): string[] {

@@ -6,6 +6,7 @@ import {
   duration,
   padEnd,
   percent,
+  plural,
   readinessLabel,
   relativeDue,
   stripAnsi,
@@ -157,5 +158,12 @@ describe('duration and count', () => {
   it('groups thousands without depending on the locale', () => {
     expect(count(1234567)).toBe('1,234,567');
     expect(count(999)).toBe('999');
+  });
+
+  it('says "1 question", "0 questions" and "10,000 questions"', () => {
+    expect(plural(1, 'question')).toBe('1 question');
+    expect(plural(0, 'question')).toBe('0 questions');
+    expect(plural(10_000, 'question')).toBe('10,000 questions');
+    expect(plural(2, 'entry', 'entries')).toBe('2 entries');
   });
 });
