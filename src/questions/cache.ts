@@ -1,8 +1,9 @@
 /**
- * A parse cache for big banks: one entry per file, keyed by its folder, name, mtime and size, so
- * an edited, added or deleted file is re-read on the next run and nothing stale is ever served.
- * Files are still listed and stat()ed every time (by the listing in load.ts); only the
- * YAML/Markdown parsing is saved.
+ * A parse cache for big banks: every question file is remembered by its folder, name, mtime and
+ * size, so an edited, added or deleted file is re-read on the next run and nothing stale is ever
+ * served. Files are still stat()ed every time (by the listing in load.ts, which may reuse a
+ * folder's remembered listing while the folder is unchanged); only the YAML/Markdown parsing is
+ * saved.
  *
  * Two files under `<home>/cache/`: an index (what `list`, `stats` and the picker need) and the
  * question bodies (prompt, answer, key points), read only by commands that show questions.
@@ -35,7 +36,8 @@ type Body = Pick<Question, 'prompt' | 'answer' | 'keypoints' | 'choices' | 'foll
  * name order. In memory the columns are arrays; on disk the string columns are joined into one
  * string each and tag lists are shared, so JSON.parse builds a few hundred objects instead of
  * tens of thousands (on this kind of load, parsing and the garbage collector cost more than the
- * reading). A file with no question (a broken one) has id 0; problems are kept by position.
+ * reading). A file with no question (a broken one) has an empty id; problems are kept by
+ * position.
  */
 interface DirIndex {
   /** File names, sorted, joined by NUL (which no file name can hold): compared whole. */
