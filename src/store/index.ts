@@ -348,6 +348,10 @@ export class ScoresStore {
     const { default: writeFileAtomic } = await import('write-file-atomic');
     await writeFileAtomic(this.path, serializeScores(data), { mode: 0o600, fsync: true });
     await fsyncDir(this.home);
+    // Keep the history columns (list, stats) in step with the file just written, still under the
+    // lock: `stats` right after a drill then reads them instead of parsing the whole history.
+    const written = await stat(this.path).catch(() => undefined);
+    if (written) writeCachedColumns(this.home, historyColumns(data), { size: written.size, mtimeMs: written.mtimeMs });
   }
 
   private failure(action: 'save' | 'reset' | 'read', err: unknown): unknown {

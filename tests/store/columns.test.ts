@@ -1,11 +1,12 @@
 /** The history in columns: same stats as the full history, and a cache that is never stale. */
 import { existsSync } from 'node:fs';
-import { readFile, writeFile } from 'node:fs/promises';
+import { readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { decodeColumns, encodeColumns, historyColumns } from '../../src/session/history.js';
 import { questionProgress } from '../../src/session/progress.js';
 import { computeStats } from '../../src/session/stats.js';
+import { readCachedColumns } from '../../src/store/columns-cache.js';
 import { ScoresStore } from '../../src/store/index.js';
 import type { Bank } from '../../src/types.js';
 import { attempt, removeTempDirs, tempDir } from './helpers.js';
@@ -107,6 +108,17 @@ describe('history columns', () => {
     const broken = decodeColumns(encodeColumns(Object.assign(cols, { q: Uint32Array.from([0, 7]), s: Uint32Array.from([0, 9]) }), null));
     const stats = computeStats({ bank, scores: broken!.columns, now: new Date(), timeZone: 'UTC' });
     expect(stats.totals).toMatchObject({ attempts: 1, sessions: 1 });
+  });
+
+  it('are written with every save, so the next stats does not parse the history', async () => {
+    const home = await tempDir();
+    const store = new ScoresStore({ home, warn: vi.fn() });
+    await store.record({ attempts: [attempt({ questionId: 'orm-a' }), attempt({ questionId: 'orm-b', score: 0.5 })] });
+    const { size, mtimeMs } = await stat(join(home, 'scores.json'));
+    const cached = readCachedColumns(home, { size, mtimeMs });
+    expect(cached).toBeDefined();
+    const now = new Date();
+    expect(computeStats({ bank, scores: cached!, now, timeZone: 'UTC' })).toEqual(computeStats({ bank, scores: await store.read(), now, timeZone: 'UTC' }));
   });
 
   it('ignore a broken cache file', async () => {

@@ -1,10 +1,10 @@
-import { copyFile, readFile, readdir, stat, writeFile } from 'node:fs/promises';
+import { copyFile, readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it, vi } from 'vitest';
 import { DrillError } from '../../src/errors.js';
 import { replayAll } from '../../src/srs/index.js';
 import { emptyScores, ScoresStore, V0_SESSION_ID } from '../../src/store/index.js';
-import { FIXTURES, attempt, extraFiles, removeTempDirs, tempDir } from './helpers.js';
+import { FIXTURES, attempt, extraFiles, homeFiles, removeTempDirs, tempDir } from './helpers.js';
 
 afterAll(removeTempDirs);
 
@@ -39,7 +39,7 @@ describe('an unreadable scores.json', () => {
     expect(match?.[1]).toMatch(reason);
     expect(match?.[2]).toBe(aside);
     expect(await readFile(aside)).toEqual(original);
-    expect(await readdir(home)).toEqual([`scores.json.corrupt-${STAMP}`]);
+    expect(await homeFiles(home)).toEqual([`scores.json.corrupt-${STAMP}`]);
   });
 
   it.each(unreadable)('%s: record() never overwrites it: moved aside first, then a fresh file', async (fixture) => {
@@ -85,7 +85,7 @@ describe('an unreadable scores.json', () => {
     const warn = vi.fn();
     expect(await new ScoresStore({ home, warn }).read()).toEqual(emptyScores());
     expect(warn).toHaveBeenCalledWith(expect.stringContaining(`unreadable (${where}`));
-    expect((await readdir(home)).filter((n) => n.startsWith('scores.json.corrupt-'))).toHaveLength(1);
+    expect((await homeFiles(home)).filter((n) => n.startsWith('scores.json.corrupt-'))).toHaveLength(1);
   });
 
   it('a valid file is read as it is, with nothing moved or written', async () => {
@@ -96,7 +96,7 @@ describe('an unreadable scores.json', () => {
     expect(data.attempts).toHaveLength(4);
     expect(data.sessions).toHaveLength(3);
     expect(data.cards).toEqual(replayAll(data.attempts));
-    expect(await readdir(home)).toEqual(['scores.json']);
+    expect(await homeFiles(home)).toEqual(['scores.json']);
     expect((await stat(join(home, 'scores.json'))).mtimeMs).toBe(before.mtimeMs);
   });
 });
@@ -119,7 +119,7 @@ describe('a scores.json from a newer django-drill', () => {
     expect(warn).not.toHaveBeenCalled();
     expect(await readFile(join(home, 'scores.json'))).toEqual(original);
     expect((await stat(join(home, 'scores.json'))).mtimeMs).toBe(before.mtimeMs);
-    expect(await readdir(home)).toEqual(['scores.json']);
+    expect(await homeFiles(home)).toEqual(['scores.json']);
   });
 });
 
@@ -141,7 +141,7 @@ describe('a version-0 scores.json', () => {
     expect(data.sessions).toEqual([]);
     expect(warn).not.toHaveBeenCalled();
     expect(await readFile(join(home, 'scores.json'))).toEqual(original);
-    expect(await readdir(home)).toEqual(['scores.json']);
+    expect(await homeFiles(home)).toEqual(['scores.json']);
   });
 
   it('the first record() keeps the old file as scores.json.bak-v0-<time>, then writes version 1 with everything', async () => {

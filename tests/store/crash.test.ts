@@ -2,13 +2,13 @@
  * Real processes against one file: killed with -9 at random instants, and two saving at once.
  * The children run the store bundled by esbuild, as the shipped CLI does.
  */
-import { readFile, readdir } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { replayAll } from '../../src/srs/index.js';
 import { parseScores, ScoresStore } from '../../src/store/index.js';
 import type { ScoresFile } from '../../src/types.js';
-import { attempt, buildChild, removeTempDirs, sleep, startChild, tempDir } from './helpers.js';
+import { attempt, buildChild, homeFiles, removeTempDirs, sleep, startChild, tempDir } from './helpers.js';
 
 let script: string;
 
@@ -62,7 +62,7 @@ describe('crash safety', () => {
         const onDisk = new Set(data.attempts.map(identity));
         for (const key of saved) expect(onDisk.has(key), `lost ${key}`).toBe(true);
         if (data.attempts.filter((a) => a.sessionId === tag).length > reported.length) killedMidSave++;
-        const names = await readdir(home);
+        const names = await homeFiles(home);
         if (names.some((name) => /^scores\.json\.\d+$/.test(name))) killedMidWrite++;
         expect(names).not.toContainEqual(expect.stringMatching(/corrupt/));
       }
@@ -71,7 +71,7 @@ describe('crash safety', () => {
       const data = await new ScoresStore({ home, warn: vi.fn() }).record({ attempts: [attempt({ sessionId: `lane${n}-after` })] });
       expect(data.attempts.length).toBeGreaterThanOrEqual(saved.size + 1);
       expect(data.cards).toEqual(replayAll(data.attempts));
-      expect(await readdir(home)).toEqual(['scores.json']);
+      expect(await homeFiles(home)).toEqual(['scores.json']);
     }
 
     const lanes = Array.from({ length: LANES }, (_, n) =>

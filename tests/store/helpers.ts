@@ -54,9 +54,17 @@ export function session(over: Partial<SessionRecord> = {}): SessionRecord {
   };
 }
 
-/** Names in `dir` other than scores.json, for "nothing else was left behind" checks. */
+/**
+ * Names in a home folder, sorted, without its `cache/` (the history columns written with every
+ * save): what "nothing else was left behind" checks look at.
+ */
+export async function homeFiles(dir: string): Promise<string[]> {
+  return (await readdir(dir)).filter((name) => name !== 'cache').sort();
+}
+
+/** Names in `dir` other than scores.json (and the cache folder). */
 export async function extraFiles(dir: string): Promise<string[]> {
-  return (await readdir(dir)).filter((name) => name !== 'scores.json').sort();
+  return (await homeFiles(dir)).filter((name) => name !== 'scores.json');
 }
 
 export const CHILD_BANNER =

@@ -1,10 +1,10 @@
 import { existsSync } from 'node:fs';
-import { copyFile, readFile, readdir, stat } from 'node:fs/promises';
+import { copyFile, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it, vi } from 'vitest';
 import { replayAll } from '../../src/srs/index.js';
 import { emptyScores, ScoresStore } from '../../src/store/index.js';
-import { FIXTURES, removeTempDirs, tempDir } from './helpers.js';
+import { FIXTURES, homeFiles, removeTempDirs, tempDir } from './helpers.js';
 
 afterAll(removeTempDirs);
 
@@ -27,7 +27,7 @@ describe('reset', () => {
     expect((await stat(join(home, BACKUP))).mode & 0o777).toBe(0o600);
     expect(await store.read()).toEqual(emptyScores());
     expect((await stat(store.path)).mode & 0o777).toBe(0o600);
-    expect((await readdir(home)).sort()).toEqual(['scores.json', BACKUP]);
+    expect(await homeFiles(home)).toEqual(['scores.json', BACKUP]);
   });
 
   it('of some topics removes only their attempts and cards; other topics and the sessions stay', async () => {
@@ -59,7 +59,7 @@ describe('reset', () => {
     const { home, store, original } = await homeWith('valid-v1.json');
     expect(await store.reset(['templates'])).toEqual({ backup: null, removedAttempts: 0 });
     expect(await readFile(store.path)).toEqual(original);
-    expect(await readdir(home)).toEqual(['scores.json']);
+    expect(await homeFiles(home)).toEqual(['scores.json']);
   });
 
   it('twice in one millisecond keeps both copies', async () => {

@@ -1,10 +1,10 @@
-import { chmod, chown, mkdir, readFile, readdir, writeFile } from 'node:fs/promises';
+import { chmod, chown, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import writeFileAtomic from 'write-file-atomic';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { DrillError } from '../../src/errors.js';
 import { ScoresStore } from '../../src/store/index.js';
-import { attempt, buildChild, removeTempDirs, startChild, tempDir } from './helpers.js';
+import { attempt, buildChild, homeFiles, removeTempDirs, startChild, tempDir } from './helpers.js';
 
 vi.mock('write-file-atomic', async (importOriginal) => {
   const actual = await importOriginal<{ default: typeof writeFileAtomic }>();
@@ -47,13 +47,13 @@ describe('a failed write', () => {
     expect((err as DrillError).hint).toMatch(/--home/);
     expect((err as DrillError).exitCode).toBe(1);
     expect(await readFile(store.path)).toEqual(before);
-    expect(await readdir(home)).not.toContain('scores.json.lock');
+    expect(await homeFiles(home)).not.toContain('scores.json.lock');
 
     // The next save goes through and the orphaned temp file is cleared.
     const after = await store.record({ attempts: [attempt()] });
     expect(after.attempts).toHaveLength(2);
     expect(after.attempts[0]).toEqual(kept);
-    expect(await readdir(home)).toEqual(['scores.json']);
+    expect(await homeFiles(home)).toEqual(['scores.json']);
   });
 
   it('a failed reset says so, removes nothing and releases the lock', async () => {
@@ -64,7 +64,7 @@ describe('a failed write', () => {
     vi.mocked(writeFileAtomic).mockRejectedValueOnce(fsError('ENOSPC', 'no space left on device'));
     await expect(store.reset()).rejects.toThrow(`Could not reset ${store.path}: no space left on the device (ENOSPC)`);
     expect(await readFile(store.path)).toEqual(before);
-    expect(await readdir(home)).not.toContain('scores.json.lock');
+    expect(await homeFiles(home)).not.toContain('scores.json.lock');
   });
 });
 
@@ -104,7 +104,7 @@ describe('a home folder the user cannot write to', () => {
       });
       expect(outcome.hint).toMatch(/writable/);
       expect(await readFile(store.path)).toEqual(before);
-      expect(await readdir(home)).toEqual(['scores.json']);
+      expect(await homeFiles(home)).toEqual(['scores.json']);
     } finally {
       await chmod(home, 0o700);
     }
