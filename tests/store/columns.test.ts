@@ -9,7 +9,7 @@ import { computeStats } from '../../src/session/stats.js';
 import { readCachedColumns } from '../../src/store/columns-cache.js';
 import { ScoresStore } from '../../src/store/index.js';
 import type { Bank } from '../../src/types.js';
-import { attempt, removeTempDirs, tempDir } from './helpers.js';
+import { attempt, removeTempDirs, session, tempDir } from './helpers.js';
 
 afterEach(removeTempDirs);
 
@@ -110,12 +110,18 @@ describe('history columns', () => {
     expect(stats.totals).toMatchObject({ attempts: 1, sessions: 1 });
   });
 
-  it('are written with every save, so the next stats does not parse the history', async () => {
+  it('are written when a session ends, so the next stats does not parse the history', async () => {
     const home = await tempDir();
     const store = new ScoresStore({ home, warn: vi.fn() });
-    await store.record({ attempts: [attempt({ questionId: 'orm-a' }), attempt({ questionId: 'orm-b', score: 0.5 })] });
-    const { size, mtimeMs } = await stat(join(home, 'scores.json'));
-    const cached = readCachedColumns(home, { size, mtimeMs });
+    const stampOf = async () => {
+      const { size, mtimeMs } = await stat(join(home, 'scores.json'));
+      return { size, mtimeMs };
+    };
+    // An answer in the middle of a session: the columns wait for the end of it.
+    await store.record({ attempts: [attempt({ questionId: 'orm-a' })], session: session({ id: 's1' }) });
+    expect(readCachedColumns(home, await stampOf())).toBeUndefined();
+    await store.record({ attempts: [attempt({ questionId: 'orm-b', score: 0.5 })], session: session({ id: 's1', endedAt: new Date().toISOString() }) });
+    const cached = readCachedColumns(home, await stampOf());
     expect(cached).toBeDefined();
     const now = new Date();
     expect(computeStats({ bank, scores: cached!, now, timeZone: 'UTC' })).toEqual(computeStats({ bank, scores: await store.read(), now, timeZone: 'UTC' }));
