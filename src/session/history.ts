@@ -8,7 +8,7 @@
 import { roundedStability } from '../srs/curve.js';
 import type { Attempt, ScoresFile } from '../types.js';
 
-export const HISTORY_COLUMNS_VERSION = 4;
+export const HISTORY_COLUMNS_VERSION = 5;
 
 /** Indexes into a table (ids, topics, sessions): stored as narrow as the table allows. */
 export type IndexArray = Uint8Array | Uint16Array | Uint32Array;
@@ -55,10 +55,9 @@ export interface ColumnData {
   at: Float64Array;
   score: Float64Array;
   dur: Float64Array;
-  /** Per id: attempts, and the score and time of the latest one (NaN when none). */
+  /** Per id: attempts, and the score of the latest one (NaN when none). */
   count: Uint32Array;
   lastScore: Float64Array;
-  lastAt: Float64Array;
   /**
    * Per id: the card's state (NaN when the question has no card), stability (rounded to 8
    * decimals, as ts-fsrs rounds it for retrievability), last review and due time.
@@ -82,7 +81,6 @@ export class HistoryColumns implements ColumnData {
   dur!: Float64Array;
   count!: Uint32Array;
   lastScore!: Float64Array;
-  lastAt!: Float64Array;
   state!: Float64Array;
   stability!: Float64Array;
   lastReview!: Float64Array;
@@ -144,7 +142,6 @@ export function historyColumns(scores: ScoresFile): HistoryColumns {
     dur,
     count: new Uint32Array(m),
     lastScore: new Float64Array(m).fill(Number.NaN),
-    lastAt: new Float64Array(m).fill(Number.NaN),
     state: new Float64Array(m).fill(Number.NaN),
     stability: new Float64Array(m).fill(Number.NaN),
     lastReview: new Float64Array(m).fill(Number.NaN),
@@ -156,7 +153,6 @@ export function historyColumns(scores: ScoresFile): HistoryColumns {
     if (seen) {
       cols.count[i] = seen.count;
       cols.lastScore[i] = seen.score;
-      cols.lastAt[i] = time(seen.at);
     }
     // Own keys only: scores.json is plain JSON, and an id may be "constructor".
     const card = Object.hasOwn(scores.cards, id) ? scores.cards[id] : undefined;
@@ -174,7 +170,7 @@ export function historyColumns(scores: ScoresFile): HistoryColumns {
 // the caller's stamp), padded to 8 bytes, then the typed arrays in a fixed order.
 const MAGIC = 0x43484444; // "DDHC" read as a little-endian uint32
 const F64 = ['at', 'score', 'dur'] as const;
-const F64_PER_ID = ['lastScore', 'lastAt', 'state', 'stability', 'lastReview', 'due'] as const;
+const F64_PER_ID = ['lastScore', 'state', 'stability', 'lastReview', 'due'] as const;
 const INDEXES = ['q', 't', 's'] as const;
 
 type IndexKind = { bytes: number; make: (buffer: ArrayBuffer, at: number, count: number) => IndexArray };
@@ -250,14 +246,7 @@ export function decodeColumns(bytes: Buffer): { stamp: unknown; columns: History
     const f64 = (count: number) => take((b, at, c) => new Float64Array(b, at, c), count, 8);
     const u32 = (count: number) => take((b, at, c) => new Uint32Array(b, at, c), count, 4);
     const [at, score, dur] = F64.map(() => f64(n)) as [Float64Array, Float64Array, Float64Array];
-    const [lastScore, lastAt, state, stability, lastReview, due] = F64_PER_ID.map(() => f64(m)) as Float64Array[] as [
-      Float64Array,
-      Float64Array,
-      Float64Array,
-      Float64Array,
-      Float64Array,
-      Float64Array,
-    ];
+    const [lastScore, state, stability, lastReview, due] = F64_PER_ID.map(() => f64(m)) as [Float64Array, Float64Array, Float64Array, Float64Array, Float64Array];
     const sizes = tableSizes(header);
     const [q, t, s] = INDEXES.map((k) => {
       const kind = indexKind(sizes[k]);
@@ -277,7 +266,6 @@ export function decodeColumns(bytes: Buffer): { stamp: unknown; columns: History
       dur,
       count,
       lastScore,
-      lastAt,
       state,
       stability,
       lastReview,

@@ -15,8 +15,6 @@ export interface QuestionProgress {
   dueMs?: number;
   attempts: number;
   lastScore?: number;
-  /** Time of the latest attempt (epoch ms), undefined if never answered. */
-  lastAtMs?: number;
 }
 
 export interface TopicProgress {
@@ -38,9 +36,8 @@ export interface ProgressColumns {
   /** When the card is due (epoch ms), NaN if never seen. */
   dueMs: Float64Array;
   attempts: Uint32Array;
-  /** Score and time of the latest attempt, NaN if never answered. */
+  /** Score of the latest attempt, NaN if never answered. */
   lastScore: Float64Array;
-  lastAtMs: Float64Array;
 }
 
 /**
@@ -64,7 +61,6 @@ export function progressColumns(refs: QuestionRefs, history: ScoresFile | Histor
     dueMs: new Float64Array(n).fill(Number.NaN),
     attempts: new Uint32Array(n),
     lastScore: new Float64Array(n).fill(Number.NaN),
-    lastAtMs: new Float64Array(n).fill(Number.NaN),
   };
   for (let k = 0; k < n; k++) {
     const i = at[k] as number;
@@ -78,10 +74,7 @@ export function progressColumns(refs: QuestionRefs, history: ScoresFile | Histor
     }
     const attempts = cols.count[i] as number;
     out.attempts[k] = attempts;
-    if (attempts > 0) {
-      out.lastScore[k] = cols.lastScore[i] as number;
-      out.lastAtMs[k] = cols.lastAt[i] as number;
-    }
+    if (attempts > 0) out.lastScore[k] = cols.lastScore[i] as number;
   }
   return out;
 }
@@ -94,10 +87,7 @@ export function questionProgress(bank: Bank, history: ScoresFile | HistoryColumn
   bank.questions.forEach((question, k) => {
     const progress: QuestionProgress = { question, mastery: p.mastery[k] as number, due: p.due[k] === 1, attempts: p.attempts[k] as number };
     if (!Number.isNaN(p.dueMs[k])) progress.dueMs = p.dueMs[k] as number;
-    if (progress.attempts > 0) {
-      progress.lastScore = p.lastScore[k] as number;
-      progress.lastAtMs = p.lastAtMs[k] as number;
-    }
+    if (progress.attempts > 0) progress.lastScore = p.lastScore[k] as number;
     result.set(question.id, progress);
   });
   return result;
