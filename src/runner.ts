@@ -11,7 +11,7 @@ import { DrillError } from './errors.js';
 import { renderMarkdownCached } from './render/cached.js';
 import { percent, relativeDue, table } from './render/format.js';
 import { gradeChoice, gradeOpen, preTick, SessionQueue, type Grade } from './session/engine.js';
-import { questionProgress, topicProgress } from './session/progress.js';
+import { topicProgressOf } from './session/progress.js';
 import type { ScoresStore } from './store/index.js';
 import type { Attempt, Bank, Mode, Question, ScoresFile, SessionRecord } from './types.js';
 import { isPromptExit, type Clock, type DrillUI } from './ui/index.js';
@@ -241,8 +241,8 @@ export function summarize(ctx: Context, bank: Bank, outcome: SessionOutcome): st
   lines.push('', `${chalk.bold('Session score:')} ${percent(record.score)} over ${results.length} answer${results.length === 1 ? '' : 's'}`);
 
   const now = ctx.now();
-  const before = topicProgress(bank, questionProgress(bank, outcome.before, now));
-  const after = topicProgress(bank, questionProgress(bank, outcome.after, now));
+  const before = topicProgressOf(bank, outcome.before, now);
+  const after = topicProgressOf(bank, outcome.after, now);
   const touched = new Set(results.map((r) => r.question.topic));
   const changes = after
     .filter((t) => touched.has(t.topic.name))

@@ -223,7 +223,6 @@ export function assemble(input: readonly (ParsedTopic | AssemblyTopic)[]): LoadR
   const topics = input.map((t) => ('files' in t ? parsedTopic(t) : t));
   const problems: Problem[] = [];
   const seen = new Map<string, string>();
-  const used = new Set<string>();
   const infos = new Map<string, TopicInfo>();
   const ids: string[] = [];
   const topicOf: string[] = [];
@@ -249,9 +248,9 @@ export function assemble(input: readonly (ParsedTopic | AssemblyTopic)[]): LoadR
       topicOf.push(topic.folder);
       from.push(t);
       at.push(i);
-      used.add(topic.folder);
     }
   });
+  const used = new Set(topicOf);
   const topicList = [...infos.values()]
     .filter((t) => used.has(t.name))
     .sort((a, b) => a.order - b.order || a.name.localeCompare(b.name));

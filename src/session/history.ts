@@ -195,7 +195,6 @@ interface Header {
 
 const pad8 = (n: number) => Math.ceil(n / 8) * 8;
 
-
 /** The columns as bytes, with `stamp` (what they were built from) in the header. */
 export function encodeColumns(cols: HistoryColumns, stamp: unknown): Buffer {
   const header: Header = { v: HISTORY_COLUMNS_VERSION, stamp, n: cols.q.length, ids: cols.ids, topics: cols.topics, sessions: cols.sessions };

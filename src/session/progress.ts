@@ -40,16 +40,16 @@ export interface ProgressColumns {
   lastScore: Float64Array;
 }
 
-/**
- * Progress of every question of the bank, from the history itself or from its columns (what
- * `list` and `stats` read from the cache). `list` and `stats` on a 10,000-question bank only
- * need totals and a few questions, so nothing here is per-question objects.
- */
 /** For each question of the bank, its position in the history's per-id columns (-1: no history). */
 export function historyPositions(refs: QuestionRefs, cols: HistoryColumns): Int32Array {
   return Int32Array.from(refs.ids, (id) => cols.indexOf(id));
 }
 
+/**
+ * Progress of every question of the bank, from the history itself or from its columns (what
+ * `list` and `stats` read from the cache). `list` and `stats` on a 10,000-question bank only
+ * need totals and a few questions, so nothing here is per-question objects.
+ */
 export function progressColumns(refs: QuestionRefs, history: ScoresFile | HistoryColumns, now: Date, positions?: Int32Array): ProgressColumns {
   const cols = history instanceof HistoryColumns ? history : historyColumns(history);
   const at = positions ?? historyPositions(refs, cols);
