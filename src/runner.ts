@@ -9,7 +9,7 @@ import chalk from 'chalk';
 import type { Context } from './context.js';
 import { DrillError } from './errors.js';
 import { renderMarkdownCached } from './render/cached.js';
-import { percent, relativeDue, table } from './render/format.js';
+import { percent, relativeDue, table, wrapText } from './render/format.js';
 import { gradeChoice, gradeOpen, preTick, SessionQueue, type Grade } from './session/engine.js';
 import { topicProgressOf } from './session/progress.js';
 import type { ScoresStore } from './store/index.js';
@@ -261,7 +261,9 @@ export function summarize(ctx: Context, bank: Bank, outcome: SessionOutcome): st
     const last = results.filter((x) => x.question.id === r.question.id).at(-1) ?? r;
     reported.add(r.question.id);
     const points = r.question.keypoints.filter((_, i) => !last.grade.keypointsHit.includes(i));
-    if (points.length > 0) missed.push(`  ${chalk.bold(r.question.title)} ${chalk.dim(`(${r.question.id})`)}`, ...points.map((p) => `    • ${p}`));
+    // Key points wrap under their bullet: a line the terminal cut would break mid-word.
+    const bullet = (point: string) => wrapText(point, Math.max(20, ctx.columns - 6)).map((line, i) => `${i === 0 ? '    • ' : '      '}${line}`);
+    if (points.length > 0) missed.push(`  ${chalk.bold(r.question.title)} ${chalk.dim(`(${r.question.id})`)}`, ...points.flatMap(bullet));
   }
   if (missed.length > 0) lines.push('', chalk.bold('To reread'), ...missed);
 

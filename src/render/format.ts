@@ -194,7 +194,7 @@ export interface TableOptions {
 }
 
 /** Splits plain text into lines of at most `width` columns, at spaces where possible. */
-function wrapText(text: string, width: number): string[] {
+export function wrapText(text: string, width: number): string[] {
   const lines: string[] = [];
   for (const paragraph of text.split('\n')) {
     let line = '';

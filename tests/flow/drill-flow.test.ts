@@ -86,6 +86,30 @@ describe('drill flow (simulated keys)', () => {
     expect(summary).toContain('prefetch_related runs a second query'); // the missed key point
   });
 
+  it('wraps missed key points to the terminal under their bullet', () => {
+    const long = makeQuestion('orm-long', {
+      title: 'Long points',
+      keypoints: ['A unique=True, blank=True CharField needs null=True, because NULLs never clash with each other while empty strings do'],
+    });
+    const bank = makeBank([long]);
+    const ctx = { ...fakeContext(bank), columns: 50 };
+    const now = new Date().toISOString();
+    const outcome = {
+      record: { id: 's', mode: 'drill' as const, topics: ['orm'], startedAt: now, endedAt: now, asked: 1, answered: 1, score: 0 },
+      results: [{ question: long, grade: { score: 0, rating: 'again' as const, keypointsHit: [] }, durationMs: 1000, overtime: false, reask: false }],
+      interrupted: false,
+      before: { version: 1 as const, attempts: [], cards: {}, sessions: [] },
+      after: { version: 1 as const, attempts: [], cards: {}, sessions: [] },
+    };
+    const lines = summarize(ctx, bank, outcome).split('\n');
+    const at = lines.findIndex((line) => line.startsWith('    • A unique=True'));
+    expect(at).toBeGreaterThan(0);
+    const point = lines.slice(at, at + 3);
+    for (const line of lines) expect(line.length).toBeLessThanOrEqual(50);
+    expect(point[1]).toMatch(/^ {6}\S/);
+    expect(point.map((line) => line.trim()).join(' ')).toContain('NULLs never clash with each other while empty strings do');
+  });
+
   it('re-asks a question rated again at the end, once', async () => {
     const bank = makeBank([open]);
     const ctx = fakeContext(bank);
