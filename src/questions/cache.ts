@@ -9,10 +9,10 @@
  * question bodies (prompt, answer, key points), read only by commands that show questions.
  * The cache is best effort: any problem reading or writing it falls back to parsing.
  */
-import { createHash } from 'node:crypto';
-import { mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { DIFFICULTIES, QUESTION_TYPES, type Question, type TopicInfo } from '../types.js';
+import type { Question } from '../types.js';
+import { decodeIndex, encodeIndex, Folder, type IndexFile } from './cache-index.js';
 import {
   assemble,
   readQuestionFile,
@@ -27,272 +27,53 @@ import {
 } from './load.js';
 import type { Problem } from './parse.js';
 
-const CACHE_VERSION = 4;
+/** Version of the bodies file; the index has its own (cache-index.ts). */
+const CACHE_VERSION = 5;
 
 type Body = Pick<Question, 'prompt' | 'answer' | 'keypoints' | 'choices' | 'followUps'>;
 
-/**
- * The index keeps one entry per topic folder, in columns: a position per question file, in
- * name order. In memory the columns are arrays; on disk the string columns are joined into one
- * string each and tag lists are shared, so JSON.parse builds a few hundred objects instead of
- * tens of thousands (on this kind of load, parsing and the garbage collector cost more than the
- * reading). A file with no question (a broken one) has an empty id; problems are kept by
- * position.
- */
-interface DirIndex {
-  /** File names, sorted, joined by NUL (which no file name can hold): compared whole. */
-  n: string;
-  /** mtimeMs and size of each file. */
-  m: number[];
-  s: number[];
-  /** Ids and titles joined by NUL; an empty id is a file with no question. */
-  id: string;
-  title: string;
-  /** Indexes into DIFFICULTIES and QUESTION_TYPES. */
-  diff: number[];
-  type: number[];
-  /** Index into `tagSets`, the distinct tag lists of the folder. */
-  tags: number[];
-  tagSets: string[][];
-  /** `time`, 0 when the file has none. */
-  time: number[];
-  line: number[];
-  /** Problems of the file at a position, for the positions that have some. */
-  p: Record<number, Problem[]>;
-  /**
-   * The folder's listing (load.ts, ListingHint): its mtime and the clock when listed, names that
-   * looked like question files but were not files (NUL-joined), and whether `_topic.md` is there.
-   */
-  dm?: number;
-  lt?: number;
-  x?: string;
-  tp?: boolean;
-}
-
 const SEP = '\0';
 
-/** How many SEPs a joined column holds (its length less one), without splitting it. */
-function separators(text: string): number {
-  let count = 0;
-  for (let i = text.indexOf(SEP); i >= 0; i = text.indexOf(SEP, i + 1)) count += 1;
-  return count;
-}
-
 /**
- * A folder's entry as used: stored columns as they are (numbers stay numbers until a question is
- * built), and the joined strings split once, when first needed.
+ * Names the cache files of a set of roots. Not cryptographic (node:crypto alone takes about 6 ms
+ * to load): two sets that shared a name would only take turns at the cache, since entries are
+ * keyed by their absolute folder and checked file by file. cyrb53, 53 bits, as 14 hex digits.
  */
-class Folder {
-  #names?: string[];
-  #ids: string[];
-  #titles?: string[];
-  #tagKeys?: Map<string, number>;
-
-  constructor(readonly data: DirIndex) {
-    const count = data.m.length;
-    this.#ids = count === 0 ? [] : data.id.split(SEP);
+export function rootsKey(roots: readonly string[]): string {
+  const text = roots.join('\0');
+  let h1 = 0xdeadbeef;
+  let h2 = 0x41c6ce57;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    h1 = Math.imul(h1 ^ c, 2654435761);
+    h2 = Math.imul(h2 ^ c, 1597334677);
   }
-
-  /** Titles, split when a question is first built (`list` of topics and `stats` need few or none). */
-  #titleList(): string[] {
-    return (this.#titles ??= this.size === 0 ? [] : this.data.title.split(SEP));
-  }
-
-  get size(): number {
-    return this.data.m.length;
-  }
-
-  names(): string[] {
-    return (this.#names ??= this.size === 0 ? [] : this.data.n.split(SEP));
-  }
-
-  /** The remembered listing, if this entry has one. */
-  hint(): ListingHint | undefined {
-    const { dm, lt, x, tp } = this.data;
-    if (typeof dm !== 'number' || typeof lt !== 'number' || typeof tp !== 'boolean' || (x !== undefined && typeof x !== 'string')) return undefined;
-    const candidates = x ? [...this.names(), ...x.split(SEP)].sort() : this.names();
-    return { dirMtime: dm, listedAt: lt, candidates, topic: tp };
-  }
-
-  /** Remembers a listing whose question files are `names` (a subset of its candidates). */
-  setListing(listing: ListingHint, names: readonly string[]): void {
-    const files = new Set(names);
-    const extras = listing.candidates.length === names.length ? [] : listing.candidates.filter((n) => !files.has(n));
-    Object.assign(this.data, { dm: listing.dirMtime, lt: listing.listedAt, x: extras.join(SEP), tp: listing.topic });
-  }
-
-  /** Undefined when the stored entry does not hold together (its folder is parsed again). */
-  static from(data: DirIndex): Folder | undefined {
-    const count = data.m.length;
-    if (typeof data.n !== 'string' || typeof data.id !== 'string' || typeof data.title !== 'string' || !Array.isArray(data.tagSets)) return undefined;
-    const folder = new Folder({ ...data, p: data.p ?? {} });
-    const columns = [data.s, folder.#ids, data.diff, data.type, data.tags, data.time, data.line];
-    if (columns.some((c) => !Array.isArray(c) || c.length !== count) || separators(data.title) !== Math.max(0, count - 1)) return undefined;
-    const inRange = (list: number[], size: number) => {
-      for (const x of list) if (!(Number.isInteger(x) && x >= 0 && x < size)) return false;
-      return true;
-    };
-    if (!inRange(data.diff, DIFFICULTIES.length) || !inRange(data.type, QUESTION_TYPES.length) || !inRange(data.tags, data.tagSets.length)) return undefined;
-    return folder;
-  }
-
-  static empty(): Folder {
-    const folder = new Folder({ n: '', m: [], s: [], id: '', title: '', diff: [], type: [], tags: [], tagSets: [], time: [], line: [], p: {} });
-    folder.#names = [];
-    return folder;
-  }
-
-  #internTags(tags: string[]): number {
-    if (!this.#tagKeys) this.#tagKeys = new Map(this.data.tagSets.map((list, i) => [JSON.stringify(list), i]));
-    const key = JSON.stringify(tags);
-    let i = this.#tagKeys.get(key);
-    if (i === undefined) {
-      i = this.data.tagSets.push(tags) - 1;
-      this.#tagKeys.set(key, i);
-    }
-    return i;
-  }
-
-  #push(name: string, m: number, s: number, id: string, title: string, diff: number, type: number, tags: string[], time: number, line: number, problems: readonly Problem[] | undefined): void {
-    const titles = this.#titleList();
-    const d = this.data;
-    const i = this.size;
-    this.names().push(name);
-    d.m.push(m);
-    d.s.push(s);
-    this.#ids.push(id);
-    titles.push(title);
-    d.diff.push(diff);
-    d.type.push(type);
-    d.tags.push(this.#internTags(tags));
-    d.time.push(time);
-    d.line.push(line);
-    if (problems && problems.length > 0) d.p[i] = [...problems];
-  }
-
-  /** Appends a freshly parsed file. */
-  pushParsed(name: string, m: number, s: number, question: Question | undefined, problems: readonly Problem[]): void {
-    this.#push(
-      name,
-      m,
-      s,
-      question?.id ?? '',
-      question?.title ?? '',
-      DIFFICULTIES.indexOf(question?.difficulty ?? 'mid'),
-      QUESTION_TYPES.indexOf(question?.type ?? 'open'),
-      question?.tags ?? [],
-      question?.time ?? 0,
-      question?.idLine ?? 1,
-      problems,
-    );
-  }
-
-  /** Appends position `j` of another folder entry. */
-  pushFrom(from: Folder, j: number): void {
-    const d = from.data;
-    this.#push(
-      from.names()[j] as string,
-      d.m[j] as number,
-      d.s[j] as number,
-      from.#ids[j] as string,
-      from.#titleList()[j] as string,
-      d.diff[j] as number,
-      d.type[j] as number,
-      d.tagSets[d.tags[j] as number] as string[],
-      d.time[j] as number,
-      d.line[j] as number,
-      d.p[j],
-    );
-  }
-
-  hasQuestion(j: number): boolean {
-    return this.#ids[j] !== '';
-  }
-
-  /** The id of the question at `j`, undefined for a file that has none. */
-  idAt(j: number): string | undefined {
-    return this.#ids[j] || undefined;
-  }
-
-  lineAt(j: number): number {
-    return this.data.line[j] as number;
-  }
-
-  problems(j: number): Problem[] | undefined {
-    return this.data.p[j];
-  }
-
-  /** The question at `j` without its body, or undefined for a file that has none. */
-  question(j: number, folder: string, file: string): Question | undefined {
-    const id = this.#ids[j];
-    if (!id) return undefined;
-    const d = this.data;
-    // One object literal shape for every question: index-only loads hand these out as they are.
-    const question: Question = {
-      id,
-      topic: folder,
-      title: this.#titleList()[j] as string,
-      difficulty: DIFFICULTIES[d.diff[j] as number] as Question['difficulty'],
-      // Questions with the same tags share one array; nothing mutates a question.
-      tags: d.tagSets[d.tags[j] as number] as string[],
-      type: QUESTION_TYPES[d.type[j] as number] as Question['type'],
-      keypoints: NO_BODY.keypoints,
-      choices: NO_BODY.choices,
-      prompt: '',
-      answer: '',
-      followUps: NO_BODY.followUps,
-      file,
-      idLine: d.line[j] as number,
-    };
-    const time = d.time[j];
-    if (time) question.time = time;
-    return question;
-  }
-
-  /** The entry as stored. */
-  pack(): DirIndex {
-    return { ...this.data, n: this.names().join(SEP), id: this.#ids.join(SEP), title: this.#titleList().join(SEP) };
-  }
+  h1 = Math.imul(h1 ^ (h1 >>> 16), 2246822507) ^ Math.imul(h2 ^ (h2 >>> 13), 3266489909);
+  h2 = Math.imul(h2 ^ (h2 >>> 16), 2246822507) ^ Math.imul(h1 ^ (h1 >>> 13), 3266489909);
+  return (4294967296 * (2097151 & h2) + (h1 >>> 0)).toString(16).padStart(14, '0');
 }
 
-interface TopicEntry {
-  m: number;
-  s: number;
-  info: TopicInfo;
-  p: Problem[];
-}
+/** Cache files of earlier builds (a JSON index named by a SHA-1 prefix): dropped when the cache is written. */
+const LEGACY_CACHE_FILE = /^bank-[0-9a-f]{16}(\.bodies)?\.json$/;
 
-interface IndexFile {
-  v: number;
-  dirs: Record<string, Folder>;
-  topics: Record<string, TopicEntry>;
-}
-
-interface StoredIndexFile {
-  v: number;
-  dirs: Record<string, DirIndex>;
-  topics: Record<string, TopicEntry>;
+function dropLegacyFiles(dir: string): void {
+  for (const name of readdirSync(dir)) if (LEGACY_CACHE_FILE.test(name)) rmSync(join(dir, name), { force: true });
 }
 
 function readIndex(path: string): IndexFile | undefined {
-  const stored = readJson<StoredIndexFile>(path);
-  if (!stored || typeof stored.dirs !== 'object' || typeof stored.topics !== 'object') return undefined;
-  const dirs: Record<string, Folder> = {};
+  let bytes: Buffer;
   try {
-    for (const [dir, entry] of Object.entries(stored.dirs)) {
-      const folder = Folder.from(entry);
-      if (folder) dirs[dir] = folder;
-    }
+    bytes = readFileSync(path);
   } catch {
     return undefined;
   }
-  return { v: stored.v, dirs, topics: stored.topics };
+  return decodeIndex(bytes);
 }
 
 function writeIndex(path: string, index: IndexFile): void {
-  const dirs: Record<string, DirIndex> = {};
-  for (const [dir, folder] of Object.entries(index.dirs)) dirs[dir] = folder.pack();
-  writeJson(path, { v: index.v, dirs, topics: index.topics } satisfies StoredIndexFile);
+  const temp = `${path}.${process.pid}.tmp`;
+  writeFileSync(temp, encodeIndex(index), { mode: 0o600 });
+  renameSync(temp, path);
 }
 
 type BodiesFile = { v: number; bodies: Record<string, { m: number; s: number; b: Body }> };
@@ -326,9 +107,6 @@ function writeJson(path: string, data: unknown): void {
   renameSync(temp, path);
 }
 
-// Shared by every body-less question (10,000 of them on a big bank); nothing mutates questions.
-const NO_BODY: Readonly<Body> = Object.freeze({ prompt: '', answer: '', keypoints: [], choices: [], followUps: [] });
-
 const NO_PROBLEMS: Problem[] = [];
 
 const sameFile = (entry: { m: number; s: number } | undefined, m: number, s: number) => entry !== undefined && entry.m === m && entry.s === s;
@@ -340,14 +118,14 @@ function bodyOf(question: Question): Body {
 
 export async function loadBankCached(roots: readonly string[], home: string, options: CacheOptions = { bodies: true }): Promise<LoadResult> {
   const dir = join(home, 'cache');
-  const key = createHash('sha1').update(roots.join('\0')).digest('hex').slice(0, 16);
-  const indexPath = join(dir, `bank-${key}.json`);
+  const key = rootsKey(roots);
+  const indexPath = join(dir, `bank-${key}.idx`);
   const bodiesPath = join(dir, `bank-${key}.bodies.json`);
-  const index: IndexFile = readIndex(indexPath) ?? { v: CACHE_VERSION, dirs: {}, topics: {} };
+  const index: IndexFile = readIndex(indexPath) ?? { dirs: {}, topics: {} };
   const stored = options.bodies ? readJson<BodiesFile>(bodiesPath) : undefined;
   const bodies: BodiesFile = stored ?? { v: CACHE_VERSION, bodies: {} };
 
-  const next: IndexFile = { v: CACHE_VERSION, dirs: {}, topics: {} };
+  const next: IndexFile = { dirs: {}, topics: {} };
   const nextBodies: BodiesFile = { v: CACHE_VERSION, bodies: {} };
   let changed = false;
   let bodiesChanged = false;
@@ -371,16 +149,14 @@ export async function loadBankCached(roots: readonly string[], home: string, opt
       return at;
     }
     // Usually the listing is unchanged and positions line up; else names are looked up.
-    const stored = old.data;
-    const byName = old.size === at.length && stored.n === source.names.join(SEP) ? undefined : new Map(old.names().map((n, k) => [n, k]));
+    const byName = old.size === at.length && old.joinedNames() === source.names.join(SEP) ? undefined : new Map(old.names().map((n, k) => [n, k]));
     for (let i = 0; i < at.length; i++) {
       const j = byName ? (byName.get(source.names[i] as string) ?? -1) : i;
       const m = source.mtimes[i] as number;
       const s = source.sizes[i] as number;
       const hit =
         j >= 0 &&
-        stored.m[j] === m &&
-        stored.s[j] === s &&
+        old.sameFile(j, m, s) &&
         (!options.bodies || !old.hasQuestion(j) || sameFile(bodies.bodies[source.files[i] as string], m, s));
       if (hit) at[i] = j;
       else toParse += 1;
@@ -488,6 +264,7 @@ export async function loadBankCached(roots: readonly string[], home: string, opt
   try {
     if (changed || bodiesChanged) {
       mkdirSync(dir, { recursive: true, mode: 0o700 });
+      dropLegacyFiles(dir);
       if (changed) writeIndex(indexPath, next);
       // Keep bodies we did not read this time (an index-only run) so they are not lost.
       if (bodiesChanged) writeJson(bodiesPath, options.bodies ? nextBodies : mergeBodies(readJson<BodiesFile>(bodiesPath), nextBodies, sources));

@@ -1,4 +1,4 @@
-import { existsSync, readdirSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadBankCached } from '../../src/questions/cache.js';
@@ -21,7 +21,7 @@ describe('bank cache', () => {
     const index = await loadBankCached([root], home, { bodies: false });
     expect(index.bank.questions.map((q) => q.id)).toEqual(direct.bank.questions.map((q) => q.id));
     expect(index.bank.questions[0]?.answer).toBe('');
-    expect(readdirSync(join(home, 'cache')).sort()).toEqual([expect.stringMatching(/^bank-\w+\.bodies\.json$/), expect.stringMatching(/^bank-\w+\.json$/)]);
+    expect(readdirSync(join(home, 'cache')).sort()).toEqual([expect.stringMatching(/^bank-\w+\.bodies\.json$/), expect.stringMatching(/^bank-\w+\.idx$/)]);
   });
 
   it('sees an edited, an added and a deleted file on the next load', async () => {
@@ -83,23 +83,67 @@ describe('bank cache', () => {
     expect(parsed).toEqual([3, 1]);
   });
 
+  const indexPath = (home: string) => join(home, 'cache', readdirSync(join(home, 'cache')).find((f) => f.endsWith('.idx')) as string);
+
   it('ignores a damaged index entry and parses that folder again', async () => {
     const root = writeBank({ orm: [{ id: 'orm-a', tags: ['x'] }, { id: 'orm-b', tags: ['x'] }], views: [{ id: 'views-a' }] });
     const home = tempDir();
     const direct = await loadBank([root]);
     await loadBankCached([root], home, { bodies: false });
-    const indexFile = readdirSync(join(home, 'cache')).find((f) => /^bank-\w+\.json$/.test(f)) as string;
-    const path = join(home, 'cache', indexFile);
-    const index = JSON.parse(readFileSync(path, 'utf8')) as { dirs: Record<string, { id: string; tagSets: string[][] }> };
-    const orm = Object.entries(index.dirs).find(([dir]) => dir.endsWith('orm'))?.[1];
+    const path = indexPath(home);
+    const bytes = readFileSync(path);
+    const header = JSON.parse(bytes.toString('latin1', 8, 8 + bytes.readUInt32LE(4))) as { dirs: { dir: string; meta: { tagSets: string[][] } }[] };
     // Two questions with the same tags share one stored list.
-    expect(orm?.tagSets).toEqual([['x']]);
-    (orm as { id: string }).id = 'orm-a';
-    writeFileSync(path, JSON.stringify(index));
+    expect(header.dirs.find((d) => d.dir.endsWith('orm'))?.meta.tagSets).toEqual([['x']]);
+    // One id where the orm folder has two: that entry no longer adds up.
+    const at = bytes.indexOf('orm-a\0orm-b');
+    expect(at).toBeGreaterThan(0);
+    bytes[at + 5] = 'x'.charCodeAt(0);
+    writeFileSync(path, bytes);
     const parsed: number[] = [];
     const { bank } = await loadBankCached([root], home, { bodies: false, onParse: (n) => void parsed.push(n) });
     expect(parsed).toEqual([2]);
     expect(bank.questions.map((q) => [q.id, q.tags])).toEqual(direct.bank.questions.map((q) => [q.id, q.tags]));
+  });
+
+  it('parses everything again when the index is cut short or not an index', async () => {
+    const root = writeBank({ orm: [{ id: 'orm-a' }, { id: 'orm-b' }], views: [{ id: 'views-a' }] });
+    const home = tempDir();
+    const direct = await loadBank([root]);
+    await loadBankCached([root], home, { bodies: false });
+    const path = indexPath(home);
+    const whole = readFileSync(path);
+    for (const damaged of [whole.subarray(0, whole.length - 8), whole.subarray(0, 12), Buffer.from('{"v":4,"dirs":{},"topics":{}}'), Buffer.alloc(0)]) {
+      writeFileSync(path, damaged);
+      const parsed: number[] = [];
+      const result = await loadBankCached([root], home, { bodies: false, onParse: (n) => void parsed.push(n) });
+      expect(parsed).toEqual([3]);
+      expect(result.bank.questions.map((q) => q.id)).toEqual(direct.bank.questions.map((q) => q.id));
+    }
+  });
+
+  it('keeps numbers of every size exactly: big files, times, fractional mtimes', async () => {
+    const root = writeBank({ orm: [{ id: 'orm-a', time: 3600, body: `What?\n\n## Answer\n${'word '.repeat(15_000)}\n` }, { id: 'orm-b', time: 45 }, { id: 'orm-c' }] });
+    const home = tempDir();
+    const file = join(root, 'orm', 'orm-b.md');
+    utimesSync(file, new Date(1_700_000_000_123.5), new Date(1_700_000_000_123.5));
+    const direct = await loadBank([root]);
+    await loadBankCached([root], home, { bodies: true });
+    const parsed: number[] = [];
+    const cached = await loadBankCached([root], home, { bodies: true, onParse: (n) => void parsed.push(n) });
+    expect(parsed).toEqual([]);
+    expect(cached).toEqual(direct);
+    expect(cached.bank.questions.map((q) => q.time)).toEqual([3600, 45, undefined]);
+  });
+
+  it('drops the JSON cache files of earlier versions when it writes its own', async () => {
+    const root = writeBank({ orm: [{ id: 'orm-a' }] });
+    const home = tempDir();
+    mkdirSync(join(home, 'cache'));
+    for (const name of ['bank-0123456789abcdef.json', 'bank-0123456789abcdef.bodies.json', 'history.bin', 'notes.json']) writeFileSync(join(home, 'cache', name), '{}');
+    await titles(root, home);
+    expect(readdirSync(join(home, 'cache')).filter((f) => !f.startsWith('bank-')).sort()).toEqual(['history.bin', 'notes.json']);
+    expect(readdirSync(join(home, 'cache')).filter((f) => f.startsWith('bank-')).every((f) => /^bank-[0-9a-f]{14}\.(idx|bodies\.json)$/.test(f))).toBe(true);
   });
 
   it('gives the same problems and questions from the cache as a fresh parse: duplicates, broken files', async () => {
