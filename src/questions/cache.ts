@@ -18,6 +18,7 @@ import {
   readQuestionFile,
   readTopicInfo,
   RACY_LISTING_MS,
+  sourcePath,
   topicSources,
   type ListingHint,
   type LoadResult,
@@ -157,7 +158,7 @@ export async function loadBankCached(roots: readonly string[], home: string, opt
       const hit =
         j >= 0 &&
         old.sameFile(j, m, s) &&
-        (!options.bodies || !old.hasQuestion(j) || sameFile(bodies.bodies[source.files[i] as string], m, s));
+        (!options.bodies || !old.hasQuestion(j) || sameFile(bodies.bodies[sourcePath(source, i)], m, s));
       if (hit) at[i] = j;
       else toParse += 1;
     }
@@ -189,12 +190,15 @@ export async function loadBankCached(roots: readonly string[], home: string, opt
       const parsed: (ParsedFile | undefined)[] = new Array<ParsedFile | undefined>(at.length);
       const misses: Promise<void>[] = [];
       for (let i = 0; i < at.length; i++) {
-        const path = source.files[i] as string;
         const j = at[i] as number;
         if (j >= 0) {
-          if (options.bodies && (old as Folder).hasQuestion(j)) nextBodies.bodies[path] = bodies.bodies[path] as BodiesFile['bodies'][string];
+          if (options.bodies && (old as Folder).hasQuestion(j)) {
+            const path = sourcePath(source, i);
+            nextBodies.bodies[path] = bodies.bodies[path] as BodiesFile['bodies'][string];
+          }
           continue;
         }
+        const path = sourcePath(source, i);
         const m = source.mtimes[i] as number;
         const s = source.sizes[i] as number;
         misses.push(
@@ -234,7 +238,7 @@ export async function loadBankCached(roots: readonly string[], home: string, opt
         info: topic.info,
         problems: topic.p,
         count: at.length,
-        path: (i) => source.files[i] as string,
+        path: (i) => sourcePath(source, i),
         problemsAt: (i) => parsed[i]?.result.problems ?? from.problems(j(i)) ?? NO_PROBLEMS,
         idAt: (i) => {
           const fresh = parsed[i];
@@ -247,7 +251,7 @@ export async function loadBankCached(roots: readonly string[], home: string, opt
         question: (i) => {
           const fresh = parsed[i]?.result.question;
           if (fresh) return fresh;
-          const path = source.files[i] as string;
+          const path = sourcePath(source, i);
           const question = from.question(j(i), source.folder, path) as Question;
           const body = options.bodies ? bodies.bodies[path] : undefined;
           return body ? { ...question, ...body.b } : question;
@@ -287,7 +291,8 @@ function statOf(path: string): { m: number; s: number } | undefined {
 function mergeBodies(old: BodiesFile | undefined, fresh: BodiesFile, sources: readonly TopicSource[]): BodiesFile {
   const merged: BodiesFile = { v: CACHE_VERSION, bodies: {} };
   for (const source of sources) {
-    for (const path of source.files) {
+    for (let i = 0; i < source.names.length; i++) {
+      const path = sourcePath(source, i);
       const body = fresh.bodies[path] ?? old?.bodies[path];
       if (body) merged.bodies[path] = body;
     }

@@ -49,11 +49,13 @@ export interface TopicSource {
   dir: string;
   /** `<dir>/_topic.md` when it exists. */
   topicFile?: string;
-  /** Question files: names, sorted, and their absolute paths, mtimes and sizes (same order). */
+  /**
+   * Question files: names, sorted, and their mtimes and sizes (same order). Paths are built when
+   * needed (`sourcePath`): on a 10,000-file bank, keeping them costs more than making them.
+   */
   names: string[];
-  files: string[];
-  mtimes: number[];
-  sizes: number[];
+  mtimes: Float64Array;
+  sizes: Float64Array;
   /** What to remember of this listing to skip the next readdir (see ListingHint). */
   listing: ListingHint;
 }
@@ -110,12 +112,17 @@ function topicSource(dir: string, hint?: ListingHint): TopicSource {
     all.sort();
     listing = { dirMtime, listedAt: Date.now(), candidates: all.filter(isQuestionFile), topic: all.includes('_topic.md') };
   }
-  const source: TopicSource = { folder: basename(dir), dir, names: [], files: [], mtimes: [], sizes: [], listing };
+  const { candidates } = listing;
+  const names: string[] = [];
+  // Off the JS heap: numbers kept here do not make the young generation grow.
+  const mtimes = new Float64Array(candidates.length);
+  const sizes = new Float64Array(candidates.length);
+  const source: TopicSource = { folder: basename(dir), dir, names, mtimes, sizes, listing };
   if (listing.topic) {
     const path = join(dir, '_topic.md');
     if (statSync(path, NO_THROW)?.isFile()) source.topicFile = path;
   }
-  for (const name of listing.candidates) {
+  for (const name of candidates) {
     // Plain concatenation: `dir` is already absolute and normalised, and path.join() per file
     // is measurable on a 10,000-file bank.
     const path = `${dir}${sep}${name}`;
@@ -126,12 +133,20 @@ function topicSource(dir: string, hint?: ListingHint): TopicSource {
       // EACCES on a parent, a loop of links...: not a file we can read.
     }
     if (!st?.isFile()) continue;
-    source.names.push(name);
-    source.files.push(path);
-    source.mtimes.push(st.mtimeMs);
-    source.sizes.push(st.size);
+    mtimes[names.length] = st.mtimeMs;
+    sizes[names.length] = st.size;
+    names.push(name);
   }
+  source.mtimes = mtimes.subarray(0, names.length);
+  source.sizes = sizes.subarray(0, names.length);
   return source;
+}
+
+/** The absolute path of a source's file `i`. */
+export function sourcePath(source: TopicSource, i: number): string {
+  // Plain concatenation: `dir` is already absolute and normalised, and path.join() per file is
+  // measurable on a 10,000-file bank.
+  return `${source.dir}${sep}${source.names[i] as string}`;
 }
 
 /**
@@ -148,7 +163,7 @@ export async function topicSources(root: string, hints?: (dir: string) => Listin
     const path = join(dir, e.name);
     return topicSource(path, hints?.(path));
   });
-  return sources.filter((s) => s.files.length > 0).sort((a, b) => a.folder.localeCompare(b.folder));
+  return sources.filter((s) => s.names.length > 0).sort((a, b) => a.folder.localeCompare(b.folder));
 }
 
 /** The parse of one question file, its path absolute. */
@@ -271,7 +286,7 @@ export function assemble(input: readonly (ParsedTopic | AssemblyTopic)[]): LoadR
 async function parseSource(source: TopicSource): Promise<ParsedTopic> {
   const [topic, files] = await Promise.all([
     readTopicInfo(source),
-    Promise.all(source.files.map((path) => readQuestionFile(path, source.folder))),
+    Promise.all(source.names.map((_, i) => readQuestionFile(sourcePath(source, i), source.folder))),
   ]);
   return { folder: source.folder, info: topic.info, problems: topic.problems, files };
 }
