@@ -13,8 +13,9 @@ export default tseslint.config(
     },
   },
   {
-    // CommonJS on purpose (see the file): cli-highlight require()s it.
-    files: ['**/*.cjs'],
+    // CommonJS on purpose: cli-highlight require()s the .cjs files; bin/ is CommonJS (bin/package.json)
+    // so that Node starts the CLI without its ES module loader (see scripts/build.mjs).
+    files: ['**/*.cjs', 'bin/*.js'],
     languageOptions: { sourceType: 'commonjs', globals: { require: 'readonly', module: 'writable' } },
     rules: { '@typescript-eslint/no-require-imports': 'off' },
   },

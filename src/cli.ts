@@ -300,8 +300,11 @@ process.stdout.on('error', (error: NodeJS.ErrnoException) => {
   if (error.code === 'EPIPE') process.exit(process.exitCode ?? 0);
 });
 
-process.exitCode = await main(process.argv);
-// Everything is awaited by now (answers saved, caches written); what is left on the event loop
-// is the garbage collector's deferred work on a heap about to be freed, 10-20 ms after a big
-// `list` or `stats`. Exit at once, unless some output is still queued (a pipe on macOS, say).
-if (process.stdout.writableLength === 0 && process.stderr.writableLength === 0) process.exit();
+// Not a top-level await: the build ships this module as CommonJS (see scripts/build.mjs).
+void main(process.argv).then((code) => {
+  process.exitCode = code;
+  // Everything is awaited by now (answers saved, caches written); what is left on the event
+  // loop is the garbage collector's deferred work on a heap about to be freed, 10-20 ms after a
+  // big `list` or `stats`. Exit at once, unless some output is still queued (a pipe on macOS).
+  if (process.stdout.writableLength === 0 && process.stderr.writableLength === 0) process.exit();
+});

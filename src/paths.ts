@@ -1,15 +1,26 @@
 /** Files shipped with the package, found from this module's location, never the working directory. */
-import { existsSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 let root: string | undefined;
 
-/** The package root: the nearest folder above this module with a package.json. */
+function isPackageRoot(dir: string): boolean {
+  try {
+    return typeof (JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as { name?: unknown }).name === 'string';
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * The package root: the nearest folder above this module whose package.json has a name (the
+ * built `dist/` and `bin/` have a package.json of their own that only says they are CommonJS).
+ */
 export function packageRoot(): string {
   if (root) return root;
   let dir = dirname(fileURLToPath(import.meta.url));
-  while (!existsSync(join(dir, 'package.json'))) {
+  while (!isPackageRoot(dir)) {
     const parent = dirname(dir);
     if (parent === dir) throw new Error('django-drill: cannot find its package folder');
     dir = parent;

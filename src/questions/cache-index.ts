@@ -19,6 +19,14 @@ import type { ListingHint } from './load.js';
 import type { Problem } from './parse.js';
 
 export const INDEX_VERSION = 5;
+
+declare const __PARSER_ID__: string | undefined;
+/**
+ * The build of the parser (set by scripts/build.mjs from the sources of src/questions/): an
+ * index written by another build is not used, since what it holds (questions, problems) came
+ * from that build's parser.
+ */
+export const PARSER_ID = typeof __PARSER_ID__ === 'string' ? __PARSER_ID__ : 'dev';
 const MAGIC = 0x58424444; // "DDBX" read as a little-endian uint32
 const SEP = '\0';
 
@@ -311,7 +319,7 @@ export function encodeIndex(index: IndexFile): Buffer {
     };
     stored.push({ dir, count: cols.m.length, meta, kinds, text: { n: text(names), id: text(ids), title: text(titles) } });
   }
-  const header = { v: INDEX_VERSION, topics: index.topics, dirs: stored };
+  const header = { v: INDEX_VERSION, build: PARSER_ID, topics: index.topics, dirs: stored };
   // ASCII (non-ASCII as \u escapes) so the header is read as latin1, with nothing to decode.
   const json = Buffer.from(JSON.stringify(header).replace(/[\u007f-\uffff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`), 'latin1');
   const start = pad8(8 + json.length);
@@ -336,8 +344,8 @@ export function decodeIndex(bytes: Buffer): IndexFile | undefined {
   try {
     if (bytes.length < 8 || bytes.readUInt32LE(0) !== MAGIC) return undefined;
     const length = bytes.readUInt32LE(4);
-    const header = JSON.parse(bytes.toString('latin1', 8, 8 + length)) as { v: number; topics: Record<string, TopicEntry>; dirs: StoredFolder[] };
-    if (header.v !== INDEX_VERSION || typeof header.topics !== 'object' || !Array.isArray(header.dirs)) return undefined;
+    const header = JSON.parse(bytes.toString('latin1', 8, 8 + length)) as { v: number; build: string; topics: Record<string, TopicEntry>; dirs: StoredFolder[] };
+    if (header.v !== INDEX_VERSION || header.build !== PARSER_ID || typeof header.topics !== 'object' || !Array.isArray(header.dirs)) return undefined;
     // Typed arrays need aligned offsets: the bytes are used in place when they are, else copied.
     const buffer = bytes.byteOffset % 8 === 0 ? bytes : Buffer.from(bytes);
     let offset = pad8(8 + length);

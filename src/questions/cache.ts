@@ -12,7 +12,7 @@
 import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Question } from '../types.js';
-import { decodeIndex, encodeIndex, Folder, type IndexFile } from './cache-index.js';
+import { decodeIndex, encodeIndex, Folder, PARSER_ID, type IndexFile } from './cache-index.js';
 import {
   assemble,
   readQuestionFile,
@@ -77,7 +77,7 @@ function writeIndex(path: string, index: IndexFile): void {
   renameSync(temp, path);
 }
 
-type BodiesFile = { v: number; bodies: Record<string, { m: number; s: number; b: Body }> };
+type BodiesFile = { v: number; build: string; bodies: Record<string, { m: number; s: number; b: Body }> };
 
 export interface CacheOptions {
   /** Also return prompts, answers and key points (drill, show, export). */
@@ -92,10 +92,10 @@ export interface CacheOptions {
 // Cache files are written as pure ASCII (anything else as a JSON \u escape) and read as latin1:
 // V8 then copies the bytes into a string without decoding UTF-8, a few ms on a 10,000-question
 // index. A file that is not ASCII cannot be one of ours (CACHE_VERSION), so nothing is misread.
-function readJson<T extends { v: number }>(path: string): T | undefined {
+function readJson<T extends { v: number; build: string }>(path: string): T | undefined {
   try {
     const data = JSON.parse(readFileSync(path, 'latin1')) as T;
-    return data && data.v === CACHE_VERSION ? data : undefined;
+    return data && data.v === CACHE_VERSION && data.build === PARSER_ID ? data : undefined;
   } catch {
     return undefined;
   }
@@ -124,10 +124,10 @@ export async function loadBankCached(roots: readonly string[], home: string, opt
   const bodiesPath = join(dir, `bank-${key}.bodies.json`);
   const index: IndexFile = readIndex(indexPath) ?? { dirs: {}, topics: {} };
   const stored = options.bodies ? readJson<BodiesFile>(bodiesPath) : undefined;
-  const bodies: BodiesFile = stored ?? { v: CACHE_VERSION, bodies: {} };
+  const bodies: BodiesFile = stored ?? { v: CACHE_VERSION, build: PARSER_ID, bodies: {} };
 
   const next: IndexFile = { dirs: {}, topics: {} };
-  const nextBodies: BodiesFile = { v: CACHE_VERSION, bodies: {} };
+  const nextBodies: BodiesFile = { v: CACHE_VERSION, build: PARSER_ID, bodies: {} };
   let changed = false;
   let bodiesChanged = false;
 
@@ -289,7 +289,7 @@ function statOf(path: string): { m: number; s: number } | undefined {
 }
 
 function mergeBodies(old: BodiesFile | undefined, fresh: BodiesFile, sources: readonly TopicSource[]): BodiesFile {
-  const merged: BodiesFile = { v: CACHE_VERSION, bodies: {} };
+  const merged: BodiesFile = { v: CACHE_VERSION, build: PARSER_ID, bodies: {} };
   for (const source of sources) {
     for (let i = 0; i < source.names.length; i++) {
       const path = sourcePath(source, i);

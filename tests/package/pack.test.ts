@@ -27,6 +27,8 @@ describe('npm package', () => {
   it('ships dist, bin and the question bank, and no sources or tests', () => {
     expect(tarballFiles).toContain('bin/django-drill.js');
     expect(tarballFiles).toContain('dist/cli.js');
+    // Both mark their folder as CommonJS (see scripts/build.mjs); without them the bin would not start.
+    expect(tarballFiles).toEqual(expect.arrayContaining(['bin/package.json', 'dist/package.json']));
     expect(tarballFiles.some((f) => /^questions\/orm\/.+\.md$/.test(f))).toBe(true);
     expect(tarballFiles.some((f) => f.startsWith('src/') || f.startsWith('tests/'))).toBe(false);
   });

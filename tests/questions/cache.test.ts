@@ -122,6 +122,25 @@ describe('bank cache', () => {
     }
   });
 
+  it('does not use a cache written by another build of the parser', async () => {
+    const root = writeBank({ orm: [{ id: 'orm-a' }, { id: 'orm-b' }] });
+    const home = tempDir();
+    await loadBankCached([root], home, { bodies: true });
+    // What an older release cached (questions, problems) came from its own parser.
+    const path = indexPath(home);
+    const bytes = readFileSync(path);
+    const at = bytes.indexOf('"build":"dev"');
+    expect(at).toBeGreaterThan(0);
+    bytes.write('"build":"old"', at, 'latin1');
+    writeFileSync(path, bytes);
+    const bodiesPath = join(home, 'cache', readdirSync(join(home, 'cache')).find((f) => f.endsWith('.bodies.json')) as string);
+    writeFileSync(bodiesPath, readFileSync(bodiesPath, 'latin1').replace('"build":"dev"', '"build":"old"'));
+    const parsed: number[] = [];
+    const { bank } = await loadBankCached([root], home, { bodies: true, onParse: (n) => void parsed.push(n) });
+    expect(parsed).toEqual([2]);
+    expect(bank.questions.map((q) => q.answer)).toEqual(['The answer of orm-a.', 'The answer of orm-b.']);
+  });
+
   it('keeps numbers of every size exactly: big files, times, fractional mtimes', async () => {
     const root = writeBank({ orm: [{ id: 'orm-a', time: 3600, body: `What?\n\n## Answer\n${'word '.repeat(15_000)}\n` }, { id: 'orm-b', time: 45 }, { id: 'orm-c' }] });
     const home = tempDir();
