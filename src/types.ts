@@ -60,13 +60,22 @@ export interface QuestionRefs {
   ids: readonly string[];
   topics: readonly string[];
   question(index: number): Question;
+  /** Position of a question id in `ids`, -1 when the bank does not have it. */
+  indexOf(id: string): number;
 }
 
 /** The bank's refs, or refs over its questions. */
 export function refsOf(bank: Bank): QuestionRefs {
   if (bank.refs) return bank.refs;
   const { questions } = bank;
-  return { ids: questions.map((q) => q.id), topics: questions.map((q) => q.topic), question: (i) => questions[i] as Question };
+  const ids = questions.map((q) => q.id);
+  let index: Map<string, number> | undefined;
+  return {
+    ids,
+    topics: questions.map((q) => q.topic),
+    question: (i) => questions[i] as Question,
+    indexOf: (id) => (index ??= new Map(ids.map((x, k) => [x, k]))).get(id) ?? -1,
+  };
 }
 
 export const RATINGS = ['again', 'hard', 'good', 'easy'] as const;

@@ -237,7 +237,8 @@ function parsedTopic(topic: ParsedTopic): AssemblyTopic {
 export function assemble(input: readonly (ParsedTopic | AssemblyTopic)[]): LoadResult {
   const topics = input.map((t) => ('files' in t ? parsedTopic(t) : t));
   const problems: Problem[] = [];
-  const seen = new Map<string, string>();
+  // Id → its position in `ids`: the check for duplicates, kept as the bank's index (refs.indexOf).
+  const seen = new Map<string, number>();
   const infos = new Map<string, TopicInfo>();
   const ids: string[] = [];
   const topicOf: string[] = [];
@@ -255,10 +256,11 @@ export function assemble(input: readonly (ParsedTopic | AssemblyTopic)[]): LoadR
       if (id === undefined) continue;
       const first = seen.get(id);
       if (first !== undefined) {
-        problems.push({ file: topic.path(i), line: topic.idLineAt(i), message: `duplicate id "${id}" (already used by ${displayPath(first)})` });
+        const firstPath = (topics[from[first] as number] as AssemblyTopic).path(at[first] as number);
+        problems.push({ file: topic.path(i), line: topic.idLineAt(i), message: `duplicate id "${id}" (already used by ${displayPath(firstPath)})` });
         continue;
       }
-      seen.set(id, topic.path(i));
+      seen.set(id, ids.length);
       ids.push(id);
       topicOf.push(topic.folder);
       from.push(t);
@@ -275,7 +277,7 @@ export function assemble(input: readonly (ParsedTopic | AssemblyTopic)[]): LoadR
   // `questions` is an own, enumerable property (spreads, JSON and deep equality see it), built
   // on first use; `refs` is not enumerable, like a method.
   Object.defineProperty(bank, 'questions', { enumerable: true, get: () => (questions ??= ids.map((_, k) => make(k))) });
-  const refs: QuestionRefs = { ids, topics: topicOf, question: (k) => (questions ? (questions[k] as Question) : make(k)) };
+  const refs: QuestionRefs = { ids, topics: topicOf, question: (k) => (questions ? (questions[k] as Question) : make(k)), indexOf: (id) => seen.get(id) ?? -1 };
   Object.defineProperty(bank, 'refs', { enumerable: false, value: refs });
   return {
     bank,

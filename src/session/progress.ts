@@ -42,7 +42,14 @@ export interface ProgressColumns {
 
 /** For each question of the bank, its position in the history's per-id columns (-1: no history). */
 export function historyPositions(refs: QuestionRefs, cols: HistoryColumns): Int32Array {
-  return Int32Array.from(refs.ids, (id) => cols.indexOf(id));
+  // Through the bank's own index of ids (built by its check for duplicates): no second map.
+  const positions = new Int32Array(refs.ids.length).fill(-1);
+  const { ids } = cols;
+  for (let i = 0; i < ids.length; i++) {
+    const k = refs.indexOf(ids[i] as string);
+    if (k >= 0) positions[k] = i;
+  }
+  return positions;
 }
 
 /**
