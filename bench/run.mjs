@@ -115,16 +115,19 @@ function median(values) {
 
 const baseline = cases.find((c) => c.baseline);
 const samples = new Map(cases.map((c) => [c.name, { ms: [], rss: [], base: [] }]));
-// Each case runs in pairs with its own `node -e 0`: the ratio compares runs made moments
-// apart, so a busy moment of the machine (or the heavy cases' aftermath) hits both sides alike.
-for (const c of cases) {
-  if (c.baseline) continue;
-  for (let i = 0; i < warmups; i++) {
+const measured = cases.filter((c) => !c.baseline);
+for (let i = 0; i < warmups; i++) {
+  for (const c of measured) {
     runOnce(baseline);
     runOnce(c);
   }
-  const s = samples.get(c.name);
-  for (let i = 0; i < runs; i++) {
+}
+// Round after round, every case once, each run paired with its own `node -e 0`: the ratio
+// compares runs made moments apart, and a busy minute of the machine (this VM has them) falls
+// on every case alike instead of on whichever case happened to be running.
+for (let i = 0; i < runs; i++) {
+  for (const c of measured) {
+    const s = samples.get(c.name);
     const b = runOnce(baseline);
     s.base.push(b.ms);
     samples.get(baseline.name).ms.push(b.ms);
