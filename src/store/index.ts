@@ -73,10 +73,14 @@ export function parseScores(text: string): Parsed {
  * JSON.stringify(data, null, 2). Each entry is stringified on its own; splitting one big
  * string at `},{` instead would be faster but could cut inside a string value.
  */
-export function serializeScores(data: ScoresFile): string {
+export function serializeScores(data: ScoresFile, attemptLines?: string[]): string {
   const block = (open: string, close: string, items: string[]): string =>
     items.length === 0 ? `${open}${close}` : `${open}\n    ${items.join(',\n    ')}\n  ${close}`;
-  const attempts = block('[', ']', data.attempts.map((a) => JSON.stringify(a)));
+  // `attemptLines`: the lines of the first attempts, from an earlier call (attempts are only
+  // ever appended); the rest are added to it.
+  const lines = attemptLines ?? [];
+  for (let i = lines.length; i < data.attempts.length; i++) lines.push(JSON.stringify(data.attempts[i]));
+  const attempts = block('[', ']', lines);
   const cards = block('{', '}', Object.keys(data.cards).map((id) => `${JSON.stringify(id)}:${JSON.stringify(data.cards[id])}`));
   const sessions = block('[', ']', data.sessions.map((s) => JSON.stringify(s)));
   return `{\n  "version": ${data.version},\n  "attempts": ${attempts},\n  "cards": ${cards},\n  "sessions": ${sessions}\n}\n`;
@@ -112,6 +116,19 @@ function copySession(s: SessionRecord): SessionRecord {
   if (s.endedAt !== undefined) copy.endedAt = s.endedAt;
   return copy;
 }
+
+/** What identifies one version of scores.json: a rename, a write, a chmod or a touch changes it. */
+interface FileStamp {
+  ino: number;
+  size: number;
+  mtimeMs: number;
+  ctimeMs: number;
+}
+
+const stampOf = (st: FileStamp): FileStamp => ({ ino: st.ino, size: st.size, mtimeMs: st.mtimeMs, ctimeMs: st.ctimeMs });
+
+const sameStamp = (a: FileStamp, b: FileStamp | undefined): boolean =>
+  b !== undefined && a.ino === b.ino && a.size === b.size && a.mtimeMs === b.mtimeMs && a.ctimeMs === b.ctimeMs;
 
 const identity = (a: Attempt): string => `${a.sessionId}\n${a.questionId}\n${a.at}`;
 
@@ -156,6 +173,15 @@ export class ScoresStore {
   // Calls on one store run one after another: the cross-process lock would serialise them
   // anyway, but only by polling.
   private queue: Promise<unknown> = Promise.resolve();
+  /**
+   * The history as this store last wrote it, with the file's identity right after the write
+   * and the attempts' serialized lines. While the file is still that one (same inode, size,
+   * mtime and ctime, checked under the lock), the next save starts from it instead of reading
+   * and parsing the whole file again: on a 100,000-attempt history that is most of the second
+   * each answer took to save. Any other writer (a second session, an editor, a reset) changes
+   * the identity, and the file is read as before.
+   */
+  private written?: { data: ScoresFile; stamp: FileStamp; attemptLines: string[] };
 
   constructor(opts: StoreOptions) {
     this.home = resolve(opts.home);
@@ -209,13 +235,13 @@ export class ScoresStore {
     return this.serial(async () => {
       try {
         return await this.locked(async (lock) => {
-          const { data, migratedFrom } = await this.loadLocked();
+          const { data, migratedFrom, attemptLines } = await this.loadLocked();
           const added = appendAttempts(data, incoming);
           rebuildCards(data, new Set(added.map((a) => a.questionId)));
           const sessionChanged = change.session ? upsertSession(data, change.session) : false;
           if (added.length === 0 && !sessionChanged && migratedFrom === undefined) return data;
           const backup = migratedFrom === undefined ? undefined : await copyAside(this.path, `bak-v${migratedFrom}`, this.now());
-          await this.writeLocked(data, lock, change.session?.endedAt !== undefined);
+          await this.writeLocked(data, lock, change.session?.endedAt !== undefined, attemptLines);
           if (backup) this.warn(`Upgraded scores.json from version ${migratedFrom} to ${SCORES_VERSION}; the old file is kept at ${backup}.`);
           return data;
         });
@@ -310,7 +336,12 @@ export class ScoresStore {
   }
 
   /** Under the lock: the current history, with an unreadable file already moved aside. */
-  private async loadLocked(): Promise<{ data: ScoresFile; migratedFrom?: number }> {
+  private async loadLocked(): Promise<{ data: ScoresFile; migratedFrom?: number; attemptLines?: string[] }> {
+    // Taken, not kept: the caller changes `data`, and only a successful write makes it the
+    // file's content again.
+    const written = this.written;
+    this.written = undefined;
+    if (written && sameStamp(written.stamp, await stat(this.path).catch(() => undefined))) return { data: written.data, attemptLines: written.attemptLines };
     const text = await this.readText();
     if (text === null) return { data: emptyScores() };
     const parsed = parseScores(text);
@@ -338,7 +369,9 @@ export class ScoresStore {
     }
   }
 
-  private async writeLocked(data: ScoresFile, lock: HeldLock, columns: boolean): Promise<void> {
+  /** `attemptLines`: serialized attempts of `data` from the last write, when it started from it. */
+  private async writeLocked(data: ScoresFile, lock: HeldLock, columns: boolean, attemptLines: string[] = []): Promise<void> {
+    this.written = undefined;
     if (lock.compromised) {
       // Someone broke our lock as stale (this process stalled for seconds) and may have written
       // since: writing now could drop their answers.
@@ -346,14 +379,15 @@ export class ScoresStore {
     }
     await removeOrphanTempFiles(this.path);
     const { default: writeFileAtomic } = await import('write-file-atomic');
-    await writeFileAtomic(this.path, serializeScores(data), { mode: 0o600, fsync: true });
+    await writeFileAtomic(this.path, serializeScores(data, attemptLines), { mode: 0o600, fsync: true });
     await fsyncDir(this.home);
-    if (!columns) return;
+    const written = await stat(this.path).catch(() => undefined);
+    if (written) this.written = { data, stamp: stampOf(written), attemptLines };
+    if (!columns || !written) return;
     // Bring the history columns (list, stats) in step with the file just written, still under
     // the lock: `stats` right after a drill then reads them instead of parsing the whole history.
     // Once per session, not per answer: on a 100,000-attempt history it takes about 180 ms.
-    const written = await stat(this.path).catch(() => undefined);
-    if (written) writeCachedColumns(this.home, historyColumns(data), { size: written.size, mtimeMs: written.mtimeMs });
+    writeCachedColumns(this.home, historyColumns(data), { size: written.size, mtimeMs: written.mtimeMs });
   }
 
   private failure(action: 'save' | 'reset' | 'read', err: unknown): unknown {

@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { readFile, stat, writeFile } from 'node:fs/promises';
+import { readFile, stat, utimes, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it, vi } from 'vitest';
 import { replay, replayAll } from '../../src/srs/index.js';
@@ -153,6 +153,49 @@ describe('ScoresStore basics', () => {
     );
     await Promise.all(writes);
     expect((await one.read()).attempts).toHaveLength(30);
+  });
+
+  describe('saving again what this store just wrote', () => {
+    // JSON.parse calls on a whole scores.json (the history is longer than any other JSON here).
+    const parsesOf = (spy: { mock: { calls: unknown[][] } }) => spy.mock.calls.filter(([text]) => typeof text === 'string' && text.includes('"attempts"')).length;
+
+    it('does not read the file back while it is still the one it wrote, and the file stays exact', async () => {
+      const home = await tempDir();
+      const store = new ScoresStore({ home, warn: vi.fn() });
+      await store.record({ attempts: [attempt(), attempt()], session: session() });
+      const spy = vi.spyOn(JSON, 'parse');
+      try {
+        for (let i = 0; i < 3; i++) await store.record({ attempts: [attempt({ topic: 'views' })], session: session({ answered: 3 + i }) });
+        expect(parsesOf(spy)).toBe(0);
+      } finally {
+        spy.mockRestore();
+      }
+      const onDisk = JSON.parse(await readFile(store.path, 'utf8'));
+      expect(onDisk.attempts).toHaveLength(5);
+      expect(onDisk).toEqual(await new ScoresStore({ home, warn: vi.fn() }).read());
+      expect(onDisk.cards).toEqual(replayAll(onDisk.attempts));
+    });
+
+    it('reads the file again once anything else wrote it: another store, an editor, a touch', async () => {
+      const home = await tempDir();
+      const mine = new ScoresStore({ home, warn: vi.fn() });
+      const other = new ScoresStore({ home, warn: vi.fn() });
+      await mine.record({ attempts: [attempt({ sessionId: 'mine' })] });
+      await other.record({ attempts: [attempt({ sessionId: 'other' })] });
+      await mine.record({ attempts: [attempt({ sessionId: 'mine' })] });
+      expect((await mine.read()).attempts.map((a) => a.sessionId)).toEqual(['mine', 'other', 'mine']);
+
+      // An edit in place that keeps the size (a changed rating) and even the mtime.
+      const text = await readFile(mine.path, 'utf8');
+      const edited = text.replace('"rating":"good"', '"rating":"easy"');
+      expect(edited).not.toBe(text);
+      const { mtime } = await stat(mine.path);
+      await writeFile(mine.path, edited);
+      await utimes(mine.path, mtime, mtime);
+      const data = await mine.record({ attempts: [attempt({ sessionId: 'mine' })] });
+      expect(data.attempts.map((a) => a.rating)).toContain('easy');
+      expect(data.attempts).toHaveLength(4);
+    });
   });
 
   it('keeps the history of one question whose card cache went missing or bad: rebuilt, not thrown away', async () => {

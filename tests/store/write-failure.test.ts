@@ -56,6 +56,22 @@ describe('a failed write', () => {
     expect(await homeFiles(home)).toEqual(['scores.json']);
   });
 
+  it('after a failed write the store starts again from the file, not from what it failed to write', async () => {
+    const home = await tempDir();
+    const store = new ScoresStore({ home, warn: vi.fn() });
+    const kept = attempt();
+    await store.record({ attempts: [kept] });
+    const lost = attempt();
+    vi.mocked(writeFileAtomic).mockRejectedValueOnce(fsError('ENOSPC', 'no space left on device'));
+    await expect(store.record({ attempts: [lost] })).rejects.toThrow(/Could not save/);
+    // The runner sends the unsaved answer again with the next one: both must be written, which
+    // they would not be if the store took its failed version for the file's content.
+    const next = attempt();
+    const data = await store.record({ attempts: [lost, next] });
+    expect(data.attempts).toEqual([kept, lost, next]);
+    expect((await new ScoresStore({ home, warn: vi.fn() }).read()).attempts).toEqual([kept, lost, next]);
+  });
+
   it('a failed reset says so, removes nothing and releases the lock', async () => {
     const home = await tempDir();
     const store = new ScoresStore({ home, warn: vi.fn() });
