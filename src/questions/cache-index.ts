@@ -14,6 +14,7 @@
  * Anything that does not add up exactly (magic, version, section sizes, file length, NUL counts,
  * table indexes) makes the entry, or the whole file, unusable, and it is parsed again.
  */
+import { openSections, packSections } from '../binary-file.js';
 import { DIFFICULTIES, QUESTION_TYPES, type Question, type TopicInfo } from '../types.js';
 import type { ListingHint } from './load.js';
 import type { Problem } from './parse.js';
@@ -295,11 +296,9 @@ export class Folder {
   }
 }
 
-const pad8 = (n: number) => Math.ceil(n / 8) * 8;
-
 export function encodeIndex(index: IndexFile): Buffer {
   const stored: StoredFolder[] = [];
-  const sections: Buffer[] = [];
+  const sections: ArrayBufferView[] = [];
   for (const [dir, folder] of Object.entries(index.dirs)) {
     const { cols, meta, names, ids, titles } = folder.packed();
     const kinds = {} as StoredFolder['kinds'];
@@ -309,7 +308,7 @@ export function encodeIndex(index: IndexFile): Buffer {
       const values = cols[key];
       const view = KINDS[kind].make(new ArrayBuffer(values.length * KINDS[kind].bytes), 0, values.length) as unknown as { set(v: ArrayLike<number>): void } & ArrayBufferView;
       view.set(values);
-      sections.push(Buffer.from(view.buffer, view.byteOffset, view.byteLength));
+      sections.push(view);
     }
     const text = (s: string): Text => {
       const ascii = isAscii(s);
@@ -319,20 +318,7 @@ export function encodeIndex(index: IndexFile): Buffer {
     };
     stored.push({ dir, count: cols.m.length, meta, kinds, text: { n: text(names), id: text(ids), title: text(titles) } });
   }
-  const header = { v: INDEX_VERSION, build: PARSER_ID, topics: index.topics, dirs: stored };
-  // ASCII (non-ASCII as \u escapes) so the header is read as latin1, with nothing to decode.
-  const json = Buffer.from(JSON.stringify(header).replace(/[\u007f-\uffff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`), 'latin1');
-  const start = pad8(8 + json.length);
-  const out = Buffer.alloc(start + sections.reduce((sum, s) => sum + pad8(s.length), 0));
-  out.writeUInt32LE(MAGIC, 0);
-  out.writeUInt32LE(json.length, 4);
-  json.copy(out, 8);
-  let offset = start;
-  for (const s of sections) {
-    s.copy(out, offset);
-    offset += pad8(s.length);
-  }
-  return out;
+  return packSections(MAGIC, { v: INDEX_VERSION, build: PARSER_ID, topics: index.topics, dirs: stored }, sections);
 }
 
 /**
@@ -342,19 +328,9 @@ export function encodeIndex(index: IndexFile): Buffer {
  */
 export function decodeIndex(bytes: Buffer): IndexFile | undefined {
   try {
-    if (bytes.length < 8 || bytes.readUInt32LE(0) !== MAGIC) return undefined;
-    const length = bytes.readUInt32LE(4);
-    const header = JSON.parse(bytes.toString('latin1', 8, 8 + length)) as { v: number; build: string; topics: Record<string, TopicEntry>; dirs: StoredFolder[] };
-    if (header.v !== INDEX_VERSION || header.build !== PARSER_ID || typeof header.topics !== 'object' || !Array.isArray(header.dirs)) return undefined;
-    // Typed arrays need aligned offsets: the bytes are used in place when they are, else copied.
-    const buffer = bytes.byteOffset % 8 === 0 ? bytes : Buffer.from(bytes);
-    let offset = pad8(8 + length);
-    const take = (size: number) => {
-      const at = offset;
-      if (!(Number.isInteger(size) && size >= 0) || at + size > buffer.length) throw new RangeError('short index');
-      offset += pad8(size);
-      return at;
-    };
+    const file = openSections(bytes, MAGIC);
+    const header = file?.header as { v: number; build: string; topics: Record<string, TopicEntry>; dirs: StoredFolder[] } | undefined;
+    if (!file || !header || header.v !== INDEX_VERSION || header.build !== PARSER_ID || typeof header.topics !== 'object' || !Array.isArray(header.dirs)) return undefined;
     const dirs: Record<string, Folder> = {};
     for (const entry of header.dirs) {
       const { count, kinds, text } = entry;
@@ -362,20 +338,16 @@ export function decodeIndex(bytes: Buffer): IndexFile | undefined {
       for (const key of NUMERIC) {
         const kind = KINDS[kinds[key]];
         if (!kind) throw new RangeError('unknown column kind');
-        cols[key] = kind.make(buffer.buffer as ArrayBuffer, buffer.byteOffset + take(count * kind.bytes), count);
+        cols[key] = file.take(kind.make, count, kind.bytes);
       }
-      const string = ([size, utf8]: Text) => {
-        const at = take(size);
-        return buffer.toString(utf8 ? 'utf8' : 'latin1', at, at + size);
-      };
+      const string = ([size, utf8]: Text) => file.bytes(size).toString(utf8 ? 'utf8' : 'latin1');
       const names = string(text.n);
       const ids = string(text.id);
       const titles = string(text.title);
       const folder = Folder.stored(cols, entry.meta, names, ids, titles);
       if (folder && typeof entry.dir === 'string') dirs[entry.dir] = folder;
     }
-    if (offset !== buffer.length) return undefined;
-    return { dirs, topics: header.topics };
+    return file.atEnd() ? { dirs, topics: header.topics } : undefined;
   } catch {
     return undefined;
   }

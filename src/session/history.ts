@@ -5,10 +5,11 @@
  * turned into objects on every `stats`: reading the cache is one file read and a few views.
  * Pure: data in, data out.
  */
+import { openSections, packSections } from '../binary-file.js';
 import { roundedStability } from '../srs/curve.js';
 import type { Attempt, ScoresFile } from '../types.js';
 
-export const HISTORY_COLUMNS_VERSION = 5;
+export const HISTORY_COLUMNS_VERSION = 6;
 
 /** Indexes into a table (ids, topics, sessions): stored as narrow as the table allows. */
 export type IndexArray = Uint8Array | Uint16Array | Uint32Array;
@@ -166,7 +167,7 @@ export function historyColumns(scores: ScoresFile): HistoryColumns {
   return cols;
 }
 
-// The binary form: "DDHC", then the header length and the JSON header (ids, topics, counts and
+// The binary form (binary-file.ts): "DDHC", then the JSON header (ids, topics, counts and
 // the caller's stamp), padded to 8 bytes, then the typed arrays in a fixed order.
 const MAGIC = 0x43484444; // "DDHC" read as a little-endian uint32
 const F64 = ['at', 'score', 'dur'] as const;
@@ -193,12 +194,9 @@ interface Header {
   sessions: number;
 }
 
-const pad8 = (n: number) => Math.ceil(n / 8) * 8;
-
 /** The columns as bytes, with `stamp` (what they were built from) in the header. */
 export function encodeColumns(cols: HistoryColumns, stamp: unknown): Buffer {
   const header: Header = { v: HISTORY_COLUMNS_VERSION, stamp, n: cols.q.length, ids: cols.ids, topics: cols.topics, sessions: cols.sessions };
-  const json = Buffer.from(JSON.stringify(header), 'utf8');
   const arrays: ArrayBufferView[] = [
     ...F64.map((k) => cols[k]),
     ...F64_PER_ID.map((k) => cols[k]),
@@ -211,48 +209,28 @@ export function encodeColumns(cols: HistoryColumns, stamp: unknown): Buffer {
     }),
     cols.count,
   ];
-  const start = pad8(8 + json.length);
-  const out = Buffer.alloc(start + arrays.reduce((sum, a) => sum + pad8(a.byteLength), 0));
-  out.writeUInt32LE(MAGIC, 0);
-  out.writeUInt32LE(json.length, 4);
-  json.copy(out, 8);
-  let offset = start;
-  for (const a of arrays) {
-    Buffer.from(a.buffer, a.byteOffset, a.byteLength).copy(out, offset);
-    offset += pad8(a.byteLength);
-  }
-  return out;
+  return packSections(MAGIC, header, arrays);
 }
 
 /** Columns from `encodeColumns` bytes; undefined for anything else (the cache is rebuilt). */
 export function decodeColumns(bytes: Buffer): { stamp: unknown; columns: HistoryColumns } | undefined {
   try {
-    if (bytes.length < 8 || bytes.readUInt32LE(0) !== MAGIC) return undefined;
-    const length = bytes.readUInt32LE(4);
-    const header = JSON.parse(bytes.toString('utf8', 8, 8 + length)) as Header;
-    if (header.v !== HISTORY_COLUMNS_VERSION || !Array.isArray(header.ids) || !Array.isArray(header.topics)) return undefined;
-    // Typed arrays need aligned offsets: use the bytes in place when they are, else a copy.
-    const buffer = bytes.byteOffset % 8 === 0 ? bytes : Buffer.from(bytes);
+    const file = openSections(bytes, MAGIC);
+    const header = file?.header as Header | undefined;
+    if (!file || !header || header.v !== HISTORY_COLUMNS_VERSION || !Array.isArray(header.ids) || !Array.isArray(header.topics)) return undefined;
     const { n } = header;
     const m = header.ids.length;
-    let offset = pad8(8 + length);
-    const take = <T>(make: (buf: ArrayBuffer, at: number, count: number) => T, count: number, size: number): T => {
-      if (offset + count * size > buffer.length) throw new RangeError('short cache file');
-      const view = make(buffer.buffer as ArrayBuffer, buffer.byteOffset + offset, count);
-      offset += pad8(count * size);
-      return view;
-    };
-    const f64 = (count: number) => take((b, at, c) => new Float64Array(b, at, c), count, 8);
-    const u32 = (count: number) => take((b, at, c) => new Uint32Array(b, at, c), count, 4);
+    const f64 = (count: number) => file.take((b, at, c) => new Float64Array(b, at, c), count, 8);
+    const u32 = (count: number) => file.take((b, at, c) => new Uint32Array(b, at, c), count, 4);
     const [at, score, dur] = F64.map(() => f64(n)) as [Float64Array, Float64Array, Float64Array];
     const [lastScore, state, stability, lastReview, due] = F64_PER_ID.map(() => f64(m)) as [Float64Array, Float64Array, Float64Array, Float64Array, Float64Array];
     const sizes = tableSizes(header);
     const [q, t, s] = INDEXES.map((k) => {
       const kind = indexKind(sizes[k]);
-      return take(kind.make, n, kind.bytes);
+      return file.take(kind.make, n, kind.bytes);
     }) as [IndexArray, IndexArray, IndexArray];
     const count = u32(m);
-    if (offset !== buffer.length) return undefined;
+    if (!file.atEnd()) return undefined;
     const columns = new HistoryColumns({
       ids: header.ids,
       topics: header.topics,

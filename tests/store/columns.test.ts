@@ -92,6 +92,20 @@ describe('history columns', () => {
     }
   });
 
+  it('keep ids and topics outside ASCII exactly (the header is written as ASCII, read as latin1)', () => {
+    const cols = historyColumns({
+      version: 1,
+      attempts: [attempt({ questionId: 'orm-café-naïve', topic: 'ünïcode' }), attempt({ questionId: 'orm-🚀', topic: 'orm' })],
+      cards: {},
+      sessions: [],
+    });
+    const bytes = encodeColumns(cols, { size: 1 });
+    expect(/^[\x00-\x7f]*$/.test(bytes.toString('latin1', 8, 8 + bytes.readUInt32LE(4)))).toBe(true);
+    const decoded = decodeColumns(bytes)!.columns;
+    expect(decoded.ids).toEqual(['orm-café-naïve', 'orm-🚀']);
+    expect(decoded.topics).toEqual(['ünïcode', 'orm']);
+  });
+
   it('reject bytes that are not a whole, consistent cache', () => {
     const cols = historyColumns({
       version: 1,

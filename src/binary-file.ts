@@ -1,0 +1,68 @@
+/**
+ * The layout of the binary caches (`history.bin`, `bank-*.idx`): a magic number and the length
+ * of a JSON header (u32 little-endian each), the header, then sections of bytes, each starting
+ * on an 8-byte boundary so that typed arrays can view them in place, never copied or parsed.
+ * The header is written as ASCII (anything else as a JSON \u escape) and read as latin1, which
+ * copies bytes into a string without decoding UTF-8.
+ */
+
+const pad8 = (n: number) => Math.ceil(n / 8) * 8;
+
+export function packSections(magic: number, header: unknown, sections: readonly ArrayBufferView[]): Buffer {
+  const text = JSON.stringify(header).replace(/[\u007f-\uffff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  const json = Buffer.from(text, 'latin1');
+  const start = pad8(8 + json.length);
+  const out = Buffer.alloc(start + sections.reduce((sum, s) => sum + pad8(s.byteLength), 0));
+  out.writeUInt32LE(magic, 0);
+  out.writeUInt32LE(json.length, 4);
+  json.copy(out, 8);
+  let offset = start;
+  for (const s of sections) {
+    Buffer.from(s.buffer, s.byteOffset, s.byteLength).copy(out, offset);
+    offset += pad8(s.byteLength);
+  }
+  return out;
+}
+
+export interface Sections {
+  header: unknown;
+  /** The next section: `count` items of `size` bytes, made into a view by `make`. */
+  take<T>(make: (buffer: ArrayBuffer, at: number, count: number) => T, count: number, size: number): T;
+  /** The next section as bytes. */
+  bytes(size: number): Buffer;
+  /** Whether every byte has been taken (a file with more is not one of ours). */
+  atEnd(): boolean;
+}
+
+/**
+ * Reads what `packSections` wrote, section by section. Undefined for another magic number or a
+ * header that does not parse; `take` and `bytes` throw a RangeError past the end.
+ */
+export function openSections(bytes: Buffer, magic: number): Sections | undefined {
+  if (bytes.length < 8 || bytes.readUInt32LE(0) !== magic) return undefined;
+  const length = bytes.readUInt32LE(4);
+  let header: unknown;
+  try {
+    header = JSON.parse(bytes.toString('latin1', 8, 8 + length));
+  } catch {
+    return undefined;
+  }
+  // Typed arrays need aligned offsets: the bytes are used in place when they are, else copied.
+  const buffer = bytes.byteOffset % 8 === 0 ? bytes : Buffer.from(bytes);
+  let offset = pad8(8 + length);
+  const next = (size: number): number => {
+    if (!(Number.isInteger(size) && size >= 0) || offset + size > buffer.length) throw new RangeError('short binary file');
+    const at = offset;
+    offset += pad8(size);
+    return at;
+  };
+  return {
+    header,
+    take: (make, count, size) => make(buffer.buffer as ArrayBuffer, buffer.byteOffset + next(count * size), count),
+    bytes: (size) => {
+      const at = next(size);
+      return buffer.subarray(at, at + size);
+    },
+    atEnd: () => offset === buffer.length,
+  };
+}
