@@ -5,7 +5,9 @@
  *   difficulty, tags, type }] } — attempts, cards and sessions exactly as in scores.json.
  * - csv: RFC 4180 (CRLF, quoted where needed), one row per attempt, header
  *   at,questionId,topic,title,score,rating,keypointsHit,durationMs,sessionId,mode;
- *   keypointsHit as indexes joined by ";".
+ *   keypointsHit as indexes joined by ";". A text field that a spreadsheet would take for a
+ *   formula (starting with =, +, -, @, tab or CR) gets a leading apostrophe (OWASP's advice
+ *   against CSV injection): titles come from question packs, which are untrusted.
  * - anki: Anki's plain-text import (File → Import): `#` header lines, then one note a line,
  *   front (title + prompt) TAB back (answer) TAB tags, fields in HTML.
  */
@@ -38,6 +40,11 @@ export function csvField(value: string | number): string {
   return /[",\r\n]|^\s|\s$/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 }
 
+/** A text field that a spreadsheet would evaluate as a formula, quoted by a leading apostrophe. */
+export function spreadsheetSafe(text: string): string {
+  return /^[=+\-@\t\r]/.test(text) ? `'${text}` : text;
+}
+
 export function toCsv(bank: Bank, scores: ScoresFile): string {
   const titles = new Map(bank.questions.map((q) => [q.id, q.title]));
   const lines = [CSV_COLUMNS.join(',')];
@@ -54,8 +61,9 @@ export function toCsv(bank: Bank, scores: ScoresFile): string {
       a.sessionId,
       a.mode,
     ];
-    // Text fields can come from a question pack: no control sequence may reach a terminal.
-    lines.push(row.map((v) => csvField(typeof v === 'string' ? sanitize(v) : v)).join(','));
+    // Text fields can come from a question pack: no control sequence may reach a terminal, and
+    // no formula may run in the spreadsheet that opens the file.
+    lines.push(row.map((v) => csvField(typeof v === 'string' ? spreadsheetSafe(sanitize(v)) : v)).join(','));
   }
   return `${lines.join('\r\n')}\r\n`;
 }

@@ -138,6 +138,25 @@ describe('export --format csv', () => {
     expect(rows[3]?.slice(0, 4)).toEqual(['2026-11-25T08:00:00.000Z', 'gone-question', 'gone', '']);
   });
 
+  it('defuses text a spreadsheet would run as a formula (CSV injection), and only that', async () => {
+    const titles = ['=HYPERLINK("http://evil.example","click")', '+1+1', '-2+3', '@SUM(A1)', '\tTab', 'Plain - title', 'x=1'];
+    const bank: Bank = { topics: [topic('orm')], questions: titles.map((title, i) => question(`orm-q${i}`, 'orm', { title })) };
+    const ctx = captureContext(bank, makeScores(titles.map((_, i) => attempt(`orm-q${i}`, '2026-11-24T09:00:00.000Z', 0.5))));
+    await exportCommand(ctx, { format: 'csv' });
+    const rows = parseCsv(ctx.stdout()).slice(1);
+    expect(rows.map((r) => r[3])).toEqual([
+      `'=HYPERLINK("http://evil.example","click")`,
+      `'+1+1`,
+      `'-2+3`,
+      `'@SUM(A1)`,
+      `'\tTab`,
+      'Plain - title',
+      'x=1',
+    ]);
+    // Numbers stay numbers.
+    expect(rows[0]?.[4]).toBe('0.5');
+  });
+
   it('writes just the header for an empty history', async () => {
     const ctx = captureContext(trickyBank(), emptyScores());
     await exportCommand(ctx, { format: 'csv' });
