@@ -246,6 +246,17 @@ export class Folder {
     this.#push(from.names()[j] as string, from.#ids[j] as string, from.#titleList()[j] as string, values, from.meta.tagSets[c.tags[j] as number] as string[], from.meta.p[j]);
   }
 
+  /** Every file's id, '' for a file with none (not to be changed). */
+  idList(): readonly string[] {
+    return this.#ids;
+  }
+
+  /** Whether some file of the folder has problems. */
+  hasProblems(): boolean {
+    for (const _ in this.meta.p) return true;
+    return false;
+  }
+
   hasQuestion(j: number): boolean {
     return this.#ids[j] !== '';
   }

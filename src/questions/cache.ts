@@ -257,6 +257,11 @@ export async function loadBankCached(roots: readonly string[], home: string, opt
           return body ? { ...question, ...body.b } : question;
         },
       };
+      // The usual case: the cached entry as it is, every file in its place.
+      if (same) {
+        view.ids = entry.idList();
+        view.noFileProblems = !entry.hasProblems();
+      }
       return view;
     }),
   );

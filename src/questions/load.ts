@@ -211,6 +211,12 @@ export interface AssemblyTopic {
   idAt(i: number): string | undefined;
   idLineAt(i: number): number;
   question(i: number): Question;
+  /**
+   * Optional, for a topic read whole from the cache: every file's id ('' for a file with none),
+   * so that assembling 10,000 files makes no call per file; and that no file has problems.
+   */
+  ids?: readonly string[];
+  noFileProblems?: boolean;
 }
 
 function parsedTopic(topic: ParsedTopic): AssemblyTopic {
@@ -242,17 +248,22 @@ export function assemble(input: readonly (ParsedTopic | AssemblyTopic)[]): LoadR
   const infos = new Map<string, TopicInfo>();
   const ids: string[] = [];
   const topicOf: string[] = [];
-  const from: number[] = [];
-  const at: number[] = [];
+  // Where each kept question comes from: its topic and its position there.
+  const files = topics.reduce((sum, topic) => sum + topic.count, 0);
+  const from = new Int32Array(files);
+  const at = new Int32Array(files);
   topics.forEach((topic, t) => {
     if (!infos.has(topic.folder)) {
       problems.push(...topic.problems);
       infos.set(topic.folder, topic.info);
     }
+    const known = topic.ids;
     for (let i = 0; i < topic.count; i++) {
-      const fileProblems = topic.problemsAt(i);
-      if (fileProblems.length > 0) problems.push(...fileProblems);
-      const id = topic.idAt(i);
+      if (!topic.noFileProblems) {
+        const fileProblems = topic.problemsAt(i);
+        if (fileProblems.length > 0) problems.push(...fileProblems);
+      }
+      const id = known ? known[i] || undefined : topic.idAt(i);
       if (id === undefined) continue;
       const first = seen.get(id);
       if (first !== undefined) {
@@ -260,11 +271,11 @@ export function assemble(input: readonly (ParsedTopic | AssemblyTopic)[]): LoadR
         problems.push({ file: topic.path(i), line: topic.idLineAt(i), message: `duplicate id "${id}" (already used by ${displayPath(firstPath)})` });
         continue;
       }
+      from[ids.length] = t;
+      at[ids.length] = i;
       seen.set(id, ids.length);
       ids.push(id);
       topicOf.push(topic.folder);
-      from.push(t);
-      at.push(i);
     }
   });
   const used = new Set(topicOf);
