@@ -104,8 +104,15 @@ export function questionProgress(bank: Bank, history: ScoresFile | HistoryColumn
 function tally(bank: Bank, topicOf: (k: number) => string, n: number, p: Pick<ProgressColumns, 'mastery' | 'due' | 'attempts'>): TopicProgress[] {
   const sums = new Map<string, { total: number; seen: number; due: number; sum: number }>();
   for (const topic of bank.topics) sums.set(topic.name, { total: 0, seen: 0, due: 0, sum: 0 });
+  // Questions come grouped by topic: look a topic up once per run of its questions.
+  let name: string | undefined;
+  let t: { total: number; seen: number; due: number; sum: number } | undefined;
   for (let k = 0; k < n; k++) {
-    const t = sums.get(topicOf(k));
+    const topic = topicOf(k);
+    if (topic !== name) {
+      name = topic;
+      t = sums.get(topic);
+    }
     if (!t) continue;
     t.total += 1;
     if ((p.attempts[k] as number) > 0) t.seen += 1;
