@@ -9,8 +9,9 @@
  * question bodies (prompt, answer, key points), read only by commands that show questions.
  * The cache is best effort: any problem reading or writing it falls back to parsing.
  */
-import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { sweep } from '../cache-files.js';
 import type { Question } from '../types.js';
 import { decodeIndex, encodeIndex, Folder, PARSER_ID, type IndexFile } from './cache-index.js';
 import {
@@ -56,10 +57,6 @@ export function rootsKey(roots: readonly string[]): string {
 
 /** Cache files of earlier builds (a JSON index named by a SHA-1 prefix): dropped when the cache is written. */
 const LEGACY_CACHE_FILE = /^bank-[0-9a-f]{16}(\.bodies)?\.json$/;
-
-function dropLegacyFiles(dir: string): void {
-  for (const name of readdirSync(dir)) if (LEGACY_CACHE_FILE.test(name)) rmSync(join(dir, name), { force: true });
-}
 
 function readIndex(path: string): IndexFile | undefined {
   let bytes: Buffer;
@@ -273,7 +270,8 @@ export async function loadBankCached(roots: readonly string[], home: string, opt
   try {
     if (changed || bodiesChanged) {
       mkdirSync(dir, { recursive: true, mode: 0o700 });
-      dropLegacyFiles(dir);
+      // With the temp files of a writer killed mid-write (cache-files.ts).
+      sweep(dir, (name) => LEGACY_CACHE_FILE.test(name));
       if (changed) writeIndex(indexPath, next);
       // Keep bodies we did not read this time (an index-only run) so they are not lost.
       if (bodiesChanged) writeJson(bodiesPath, options.bodies ? nextBodies : mergeBodies(readJson<BodiesFile>(bodiesPath), nextBodies, sources));

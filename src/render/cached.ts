@@ -7,7 +7,10 @@ import { createHash } from 'node:crypto';
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import chalk from 'chalk';
+import { sweepDaily } from '../cache-files.js';
 import type { MarkdownOptions } from './markdown.js';
+
+const RENDER_MAX_AGE_MS = 30 * 86_400_000;
 
 // Set by scripts/build.mjs from a hash of the renderer's sources: a new renderer never serves
 // an old rendering. Tests and other builds run without it, and then nothing is cached.
@@ -43,6 +46,10 @@ export async function renderMarkdownCached(md: string, opts: MarkdownOptions, ca
     const temp = `${file}.${process.pid}.tmp`;
     writeFileSync(temp, out, { mode: 0o600 });
     renameSync(temp, file);
+    // Renderings of older builds and widths are never read again; a file is written once, so
+    // its mtime is its age, and one still in use is only rendered again.
+    const now = Date.now();
+    sweepDaily(cache.dir, (name, mtimeMs) => name.endsWith('.txt') && now - mtimeMs > RENDER_MAX_AGE_MS, now);
   } catch {
     // A read-only or full home only costs speed.
   }

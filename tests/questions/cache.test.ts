@@ -155,14 +155,18 @@ describe('bank cache', () => {
     expect(cached.bank.questions.map((q) => q.time)).toEqual([3600, 45, undefined]);
   });
 
-  it('drops the JSON cache files of earlier versions when it writes its own', async () => {
+  it('drops the JSON cache files of earlier versions, and orphaned temp files, when it writes its own', async () => {
     const root = writeBank({ orm: [{ id: 'orm-a' }] });
     const home = tempDir();
     mkdirSync(join(home, 'cache'));
-    for (const name of ['bank-0123456789abcdef.json', 'bank-0123456789abcdef.bodies.json', 'history.bin', 'notes.json']) writeFileSync(join(home, 'cache', name), '{}');
+    for (const name of ['bank-0123456789abcdef.json', 'bank-0123456789abcdef.bodies.json', 'history.bin', 'notes.json', 'history.bin.77.tmp', 'bank-x.idx.78.tmp']) writeFileSync(join(home, 'cache', name), '{}');
+    // A writer killed between write and rename left the first; the second is being written now.
+    const old = new Date(Date.now() - 3_600_000);
+    utimesSync(join(home, 'cache', 'history.bin.77.tmp'), old, old);
     await titles(root, home);
     expect(readdirSync(join(home, 'cache')).filter((f) => !f.startsWith('bank-')).sort()).toEqual(['history.bin', 'notes.json']);
-    expect(readdirSync(join(home, 'cache')).filter((f) => f.startsWith('bank-')).every((f) => /^bank-[0-9a-f]{14}\.(idx|bodies\.json)$/.test(f))).toBe(true);
+    expect(readdirSync(join(home, 'cache'))).toContain('bank-x.idx.78.tmp');
+    expect(readdirSync(join(home, 'cache')).filter((f) => f.startsWith('bank-') && !f.endsWith('.tmp')).every((f) => /^bank-[0-9a-f]{14}\.(idx|bodies\.json)$/.test(f))).toBe(true);
   });
 
   it('gives the same problems and questions from the cache as a fresh parse: duplicates, broken files', async () => {
