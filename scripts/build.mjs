@@ -86,7 +86,12 @@ const result = await build({
   logLevel: 'warning',
 });
 
-for (const file of result.outputFiles) {
+// dist/package.json first and dist/cli.js last: `--if-stale` goes by cli.js, so a build cut short
+// is never taken for a complete one.
+mkdirSync(join(root, 'dist'), { recursive: true });
+writeFileSync(join(root, 'dist', 'package.json'), `${JSON.stringify({ type: 'commonjs' })}\n`);
+const entry = result.outputFiles.filter((file) => file.path === out);
+for (const file of [...result.outputFiles.filter((f) => f.path !== out), ...entry]) {
   // import() of a chunk becomes require() (`supported`): Node's import() would start the ES
   // module loader after all, and hand a CommonJS chunk over wrapped in a second `default`.
   const { code } = transformSync(file.text, { format: 'cjs', platform: 'node', target: 'node20', minify, legalComments: 'none', logLevel: 'warning', supported: { 'dynamic-import': false } });
@@ -97,4 +102,3 @@ for (const file of result.outputFiles) {
   mkdirSync(dirname(file.path), { recursive: true });
   writeFileSync(file.path, text);
 }
-writeFileSync(join(root, 'dist', 'package.json'), `${JSON.stringify({ type: 'commonjs' })}\n`);
