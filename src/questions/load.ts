@@ -123,9 +123,7 @@ function topicSource(dir: string, hint?: ListingHint): TopicSource {
     if (statSync(path, NO_THROW)?.isFile()) source.topicFile = path;
   }
   for (const name of candidates) {
-    // Plain concatenation: `dir` is already absolute and normalised, and path.join() per file
-    // is measurable on a 10,000-file bank.
-    const path = `${dir}${sep}${name}`;
+    const path = `${dir}${sep}${name}`; // as sourcePath() builds it
     let st;
     try {
       st = statSync(path, NO_THROW);
