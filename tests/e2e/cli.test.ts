@@ -32,6 +32,20 @@ describe('non-interactive commands', () => {
     expect(r.stderr).toBe('');
   });
 
+  it('starts without Node\'s ES module loader (the bundle is CommonJS: see scripts/build.mjs)', async () => {
+    const dir = tempDir();
+    const out = join(dir, 'modules.json');
+    const preload = join(dir, 'modules.cjs');
+    writeFileSync(preload, `process.on('exit', () => require('fs').writeFileSync(${JSON.stringify(out)}, JSON.stringify(process.moduleLoadList)));`);
+    for (const args of [['--help'], ['list'], ['stats']]) {
+      const r = await run(args, { ...env, NODE_OPTIONS: `--require ${preload}` });
+      expect(r.code).toBe(0);
+      const modules = JSON.parse(readFileSync(out, 'utf8')) as string[];
+      expect(modules).toContain('NativeModule fs');
+      expect(modules.filter((m) => m.includes('internal/modules/esm/loader'))).toEqual([]);
+    }
+  });
+
   it('--version prints the package version', async () => {
     const pkg = JSON.parse(readFileSync(join(__dirname, '..', '..', 'package.json'), 'utf8'));
     const r = await run(['--version'], env);
