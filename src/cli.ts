@@ -11,7 +11,6 @@ import { Command, CommanderError, InvalidArgumentError, Option } from 'commander
 import type { Context, GlobalOptions } from './context.js';
 import { DrillError, EXIT, UsageError } from './errors.js';
 import { builtInQuestionsDir, packageRoot } from './paths.js';
-import { baselineTiers } from './tiers.js';
 import type { LoadResult } from './questions/load.js';
 import type { ScoresStore } from './store/index.js';
 import { historyColumns } from './session/history.js';
@@ -216,7 +215,7 @@ Exit codes: 0 ok, 1 failure, 2 usage error, 130 interrupted.`,
     .command('list [topics...]')
     .description('topics with counts, or the questions of the given topics')
     .action(async (topics: string[]) => {
-      baselineTiers();
+      (await import('./tiers.js')).baselineTiers();
       const { listCommand } = await import('./commands/list.js');
       await listCommand(makeContext(program), topics);
     });
@@ -233,7 +232,7 @@ Exit codes: 0 ok, 1 failure, 2 usage error, 130 interrupted.`,
     .command('stats [topics...]')
     .description('mastery per topic, streak, activity heatmap, weakest questions')
     .action(async (topics: string[]) => {
-      baselineTiers();
+      (await import('./tiers.js')).baselineTiers();
       const { statsCommand } = await import('./commands/stats.js');
       await statsCommand(makeContext(program), topics);
     });
