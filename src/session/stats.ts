@@ -135,7 +135,7 @@ function zoneOffset(timeZone: string): (ms: number) => number {
  * the whole day. A day with a change is looked up per hour, and the hour of the change per
  * instant, since a switch can fall at :30 or :45 in some zones.
  */
-export function localDayCounter(timeZone?: string): LocalDays {
+export function localDayCounter(timeZone?: string): (ms: number) => number {
   const offsetAt = timeZone === undefined ? machineOffset : zoneOffset(timeZone);
   // Offset of a span if it is the same at both ends, else null (it changes inside).
   const steady = (cache: Map<number, number | null>, index: number, size: number): number | null => {
@@ -149,31 +149,18 @@ export function localDayCounter(timeZone?: string): LocalDays {
   };
   const days = new Map<number, number | null>();
   const hours = new Map<number, number | null>();
-  const dayOffset = (utcDay: number): number | null => steady(days, utcDay, DAY_MS);
   // Histories are mostly in time order: the day of the previous instant is usually this one's.
   let lastDay = Number.NaN;
   let lastOffset: number | null = null;
-  const toDay = ((ms: number): number => {
+  return (ms: number): number => {
     const day = Math.floor(ms / DAY_MS);
     if (day !== lastDay) {
       lastDay = day;
-      lastOffset = dayOffset(day);
+      lastOffset = steady(days, day, DAY_MS);
     }
     const offset = lastOffset ?? steady(hours, Math.floor(ms / HOUR_MS), HOUR_MS) ?? offsetAt(ms);
     return Math.floor((ms + offset) / DAY_MS);
-  }) as LocalDays;
-  toDay.dayOffset = dayOffset;
-  return toDay;
-}
-
-/**
- * Instant (ms) → local day number, and `dayOffset(utcDay)`: the UTC offset that holds through a
- * whole UTC day, or null when it changes that day (then only the function itself knows). A loop
- * over many instants can work out most days inline from the offset, without a call per instant.
- */
-export interface LocalDays {
-  (ms: number): number;
-  dayOffset(utcDay: number): number | null;
+  };
 }
 
 /** Longest run of consecutive days, and the run ending on `today` or yesterday (else 0). */
@@ -216,7 +203,7 @@ function tallyAttempts(
   topicOfQuestion: Int32Array,
   topicOfRecorded: Int32Array,
   topicCount: number,
-  toDay: LocalDays,
+  toDay: (ms: number) => number,
   accuracyFrom: number,
   nowMs: number,
 ): AttemptTotals {
@@ -229,8 +216,6 @@ function tallyAttempts(
   let totalTimeMs = 0;
   let runDay = Number.NaN;
   let runCount = 0;
-  let utcDay = Number.NaN;
-  let offset: number | null = null;
   for (let i = 0; i < q.length; i++) {
     let topic = topicOfQuestion[q[i] as number] as number;
     if (topic === -2) topic = topicOfRecorded[t[i] as number] as number;
@@ -242,14 +227,7 @@ function tallyAttempts(
     if (Number.isFinite(duration) && duration > 0) totalTimeMs += duration;
     const at = times[i] as number;
     if (!Number.isFinite(at)) continue;
-    // The local day, worked out here while the UTC day's offset holds (a call per attempt was a
-    // third of this loop's time).
-    const dayOfUtc = Math.floor(at / DAY_MS);
-    if (dayOfUtc !== utcDay) {
-      utcDay = dayOfUtc;
-      offset = toDay.dayOffset(dayOfUtc);
-    }
-    const day = offset === null ? toDay(at) : Math.floor((at + offset) / DAY_MS);
+    const day = toDay(at);
     // Attempts come mostly in time order: count a run of one day, then add it to the map.
     if (day !== runDay) {
       if (runCount > 0) activity.set(runDay, (activity.get(runDay) ?? 0) + runCount);
