@@ -6,11 +6,12 @@
  * copies bytes into a string without decoding UTF-8.
  */
 
+import { asciiJson } from './cache-files.js';
+
 const pad8 = (n: number) => Math.ceil(n / 8) * 8;
 
 export function packSections(magic: number, header: unknown, sections: readonly ArrayBufferView[]): Buffer {
-  const text = JSON.stringify(header).replace(/[\u007f-\uffff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
-  const json = Buffer.from(text, 'latin1');
+  const json = Buffer.from(asciiJson(header), 'latin1');
   const start = pad8(8 + json.length);
   const out = Buffer.alloc(start + sections.reduce((sum, s) => sum + pad8(s.byteLength), 0));
   out.writeUInt32LE(magic, 0);

@@ -4,8 +4,31 @@
  * builds, and renderings not written for a long time. Best effort, and only done while a cache
  * is being written anyway, so reading stays as cheap as it was.
  */
-import { readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+
+/**
+ * Writes a cache file whole or not at all: a temp file beside it (named as `sweep` knows it),
+ * then a rename. The temp file is removed if the write fails; the error is the caller's.
+ */
+export function writeCacheFile(path: string, data: string | Uint8Array): void {
+  const temp = `${path}.${process.pid}.tmp`;
+  try {
+    writeFileSync(temp, data, { mode: 0o600 });
+    renameSync(temp, path);
+  } catch (error) {
+    rmSync(temp, { force: true });
+    throw error;
+  }
+}
+
+/**
+ * JSON with everything outside ASCII as a \u escape: a cache file read as latin1 (no UTF-8 to
+ * decode) then gives back the same text.
+ */
+export function asciiJson(value: unknown): string {
+  return JSON.stringify(value).replace(/[\u007f-\uffff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}
 
 /** A write and its rename take well under a second; a temp file this old is an orphan. */
 export const TEMP_MAX_AGE_MS = 10 * 60_000;

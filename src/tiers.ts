@@ -7,9 +7,9 @@
  * for a few ms less on the main thread. On two idle cores that CPU is nearly free, but with one
  * core busy elsewhere (this VM has such minutes) it lands on the run: `list` measured 2.96× a
  * bare `node -e 0` on one core, 2.5× without TurboFan (`stats` 3.6× → 3.1×), while on two idle
- * cores both take the same time. So these commands stop short of TurboFan (Sparkplug, and Maglev where a newer Node
- * has it on), and `stats` turns TurboFan back on for its pass over every attempt, which does pay
- * for it (100,000 iterations).
+ * cores both take the same time. So these commands stop short of TurboFan (Sparkplug, and
+ * Maglev where a newer Node has it on), and `stats` turns TurboFan back on for its pass over
+ * every attempt, which does pay for it (100,000 iterations).
  *
  * `v8.setFlagsFromString` is how Node lets a program set V8 flags; `--max-opt` is read each
  * time V8 decides to tier a function up, so it takes effect at once. Only the CLI calls

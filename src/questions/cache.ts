@@ -9,9 +9,9 @@
  * question bodies (prompt, answer, key points), read only by commands that show questions.
  * The cache is best effort: any problem reading or writing it falls back to parsing.
  */
-import { mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { sweep } from '../cache-files.js';
+import { asciiJson, sweep, writeCacheFile } from '../cache-files.js';
 import type { Question } from '../types.js';
 import { decodeIndex, encodeIndex, Folder, PARSER_ID, type IndexFile } from './cache-index.js';
 import {
@@ -41,7 +41,7 @@ const SEP = '\0';
  * to load): two sets that shared a name would only take turns at the cache, since entries are
  * keyed by their absolute folder and checked file by file. cyrb53, 53 bits, as 14 hex digits.
  */
-export function rootsKey(roots: readonly string[]): string {
+function rootsKey(roots: readonly string[]): string {
   const text = roots.join('\0');
   let h1 = 0xdeadbeef;
   let h2 = 0x41c6ce57;
@@ -69,9 +69,7 @@ function readIndex(path: string): IndexFile | undefined {
 }
 
 function writeIndex(path: string, index: IndexFile): void {
-  const temp = `${path}.${process.pid}.tmp`;
-  writeFileSync(temp, encodeIndex(index), { mode: 0o600 });
-  renameSync(temp, path);
+  writeCacheFile(path, encodeIndex(index));
 }
 
 type BodiesFile = { v: number; build: string; bodies: Record<string, { m: number; s: number; b: Body }> };
@@ -99,10 +97,7 @@ function readJson<T extends { v: number; build: string }>(path: string): T | und
 }
 
 function writeJson(path: string, data: unknown): void {
-  const temp = `${path}.${process.pid}.tmp`;
-  const ascii = JSON.stringify(data).replace(/[\u007f-\uffff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
-  writeFileSync(temp, ascii, { mode: 0o600 });
-  renameSync(temp, path);
+  writeCacheFile(path, asciiJson(data));
 }
 
 const NO_PROBLEMS: Problem[] = [];

@@ -4,10 +4,10 @@
  * Markdown parser nor the highlighter. Best effort: any cache problem just renders again.
  */
 import { createHash } from 'node:crypto';
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import chalk from 'chalk';
-import { sweepDaily } from '../cache-files.js';
+import { sweepDaily, writeCacheFile } from '../cache-files.js';
 import type { MarkdownOptions } from './markdown.js';
 
 const RENDER_MAX_AGE_MS = 30 * 86_400_000;
@@ -43,9 +43,7 @@ export async function renderMarkdownCached(md: string, opts: MarkdownOptions, ca
   const out = await render(md, opts);
   try {
     mkdirSync(cache.dir, { recursive: true, mode: 0o700 });
-    const temp = `${file}.${process.pid}.tmp`;
-    writeFileSync(temp, out, { mode: 0o600 });
-    renameSync(temp, file);
+    writeCacheFile(file, out);
     // Renderings of older builds and widths are never read again; a file is written once, so
     // its mtime is its age, and one still in use is only rendered again.
     const now = Date.now();

@@ -86,16 +86,9 @@ export class HistoryColumns implements ColumnData {
   stability!: Float64Array;
   lastReview!: Float64Array;
   due!: Float64Array;
-  #index?: Map<string, number>;
 
   constructor(data: ColumnData) {
     Object.assign(this, data);
-  }
-
-  /** Position of a question id in the per-id columns, -1 when it has no history. */
-  indexOf(id: string): number {
-    this.#index ??= new Map(this.ids.map((x, i) => [x, i]));
-    return this.#index.get(id) ?? -1;
   }
 }
 

@@ -4,7 +4,8 @@
  * never hand control back to the event loop on their way to the output, so the garbage
  * collector's deferred tasks do not run in a process that is about to exit anyway.
  */
-import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { writeCacheFile } from '../cache-files.js';
 import { join } from 'node:path';
 import { decodeColumns, encodeColumns, type HistoryColumns } from '../session/history.js';
 
@@ -34,15 +35,12 @@ export function readCachedColumns(home: string, stamp: ScoresStamp): HistoryColu
 
 /** Best effort: a read-only or full home only costs speed. */
 export function writeCachedColumns(home: string, columns: HistoryColumns, stamp: ScoresStamp): void {
-  const path = cachePath(home);
-  const temp = `${path}.${process.pid}.tmp`;
   try {
     mkdirSync(join(home, 'cache'), { recursive: true, mode: 0o700 });
-    writeFileSync(temp, encodeColumns(columns, stamp), { mode: 0o600 });
-    renameSync(temp, path);
+    writeCacheFile(cachePath(home), encodeColumns(columns, stamp));
     // The JSON form of this cache, from builds before the binary one.
     rmSync(join(home, 'cache', 'history.json'), { force: true });
   } catch {
-    rmSync(temp, { force: true });
+    // Best effort (see above).
   }
 }
