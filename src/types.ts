@@ -28,12 +28,27 @@ export interface Question {
   prompt: string;
   /** Markdown of the `## Answer` section. */
   answer: string;
-  /** Bullet items of `## Follow-ups`. */
-  followUps: string[];
+  /** `## Follow-ups`: plain bullets (a question only) and answered `###` follow-ups. */
+  followUps: FollowUp[];
   /** Absolute path of the source file. */
   file: string;
   /** Line of the `id:` key in the file (for duplicate-id reports). */
   idLine?: number;
+}
+
+/**
+ * A follow-up question under `## Follow-ups`. An answered one (a `### question` heading with an
+ * answer and a `Key points:` list) has an id, `<question id>#<n>` (its place among the answered
+ * follow-ups, or the `{#name}` at the end of its heading), and is asked, graded and scheduled
+ * like a question of its own.
+ */
+export interface FollowUp {
+  question: string;
+  /** `<parent id>#<n>` or `<parent id>#<name>`; only for an answered follow-up. */
+  id?: string;
+  /** Markdown of the answer; only for an answered follow-up. */
+  answer?: string;
+  keypoints: string[];
 }
 
 export interface TopicInfo {
@@ -81,7 +96,7 @@ export function refsOf(bank: Bank): QuestionRefs {
 export const RATINGS = ['again', 'hard', 'good', 'easy'] as const;
 export type Rating = (typeof RATINGS)[number];
 
-export const MODES = ['drill', 'warmup'] as const;
+export const MODES = ['drill', 'warmup', 'interview', 'today'] as const;
 export type Mode = (typeof MODES)[number];
 
 export interface Attempt {
@@ -127,7 +142,11 @@ export interface SessionRecord {
   score: number;
 }
 
-export const SCORES_VERSION = 1;
+/**
+ * 2: modes `interview` and `today`, and attempts of follow-ups (`<question id>#<n>`). A version-1
+ * django-drill refuses a version-2 file untouched instead of rejecting its new records.
+ */
+export const SCORES_VERSION = 2;
 
 export interface ScoresFile {
   version: typeof SCORES_VERSION;

@@ -9,13 +9,16 @@
  *   formula (starting with =, +, -, @, tab or CR) gets a leading apostrophe (OWASP's advice
  *   against CSV injection): titles come from question packs, which are untrusted.
  * - anki: Anki's plain-text import (File → Import): `#` header lines, then one note a line,
- *   front (title + prompt) TAB back (answer) TAB tags, fields in HTML.
+ *   front (title + prompt) TAB back (answer) TAB tags, fields in HTML. Each answered follow-up
+ *   is a note of its own after its question's: front "<title> — follow-up" + the follow-up
+ *   question, back its answer and key points, tags those of the question plus `follow-up`.
  */
 import type { Context } from '../context.js';
 import { UsageError } from '../errors.js';
 import { escapeHtml, markdownToHtml } from '../render/html.js';
 import { sanitize, terminalSafeJson } from '../render/sanitize.js';
 import { SCORES_VERSION, type Bank, type Question, type ScoresFile } from '../types.js';
+import { answeredFollowUps } from '../questions/follow-ups.js';
 import { loadBankWithWarnings } from './common.js';
 
 export const EXPORT_FORMATS = ['json', 'csv', 'anki'] as const;
@@ -82,6 +85,7 @@ export function toJson(bank: Bank, scores: ScoresFile, now: Date): string {
       difficulty: q.difficulty,
       tags: q.tags,
       type: q.type,
+      followUps: answeredFollowUps(q).map((f) => ({ id: f.id, question: f.question })),
     })),
   });
 }
@@ -120,6 +124,11 @@ export function toAnki(bank: Bank): string {
     // markdownToHtml and escapeHtml never emit a raw tab or newline; this is the last guard.
     const field = (html: string): string => html.replace(/[\t\r\n]/g, ' ');
     lines.push([field(front(q)), field(back(q)), field([...new Set(tags)].join(' '))].join('\t'));
+    for (const f of answeredFollowUps(q)) {
+      const fFront = `<div><b>${escapeHtml(sanitize(q.title))} — follow-up</b></div><div>${escapeHtml(sanitize(f.question))}</div>`;
+      const points = `<ul>${f.keypoints.map((k) => `<li>${escapeHtml(sanitize(k))}</li>`).join('')}</ul>`;
+      lines.push([field(fFront), field(markdownToHtml(f.answer) + points), field([...new Set([...tags, 'follow-up'])].join(' '))].join('\t'));
+    }
   }
   return `${lines.join('\n')}\n`;
 }

@@ -28,6 +28,14 @@ export async function showCommand(ctx: Context, id: string): Promise<void> {
   }
   if (q.answer) out.push('', chalk.bold.underline('Answer'), '', await md(q.answer));
   if (q.keypoints.length > 0) out.push('', chalk.bold.underline('Key points'), ...q.keypoints.map((k) => `  • ${k}`));
-  if (q.followUps.length > 0) out.push('', chalk.bold.underline('Follow-ups'), ...q.followUps.map((f) => `  • ${f}`));
+  if (q.followUps.length > 0) out.push('', chalk.bold.underline('Follow-ups'));
+  for (const f of q.followUps) {
+    if (f.answer === undefined) {
+      out.push(`  • ${f.question}`);
+      continue;
+    }
+    out.push('', `${chalk.bold(`▸ ${f.question}`)} ${chalk.dim(f.id ?? '')}`, await md(f.answer));
+    out.push(...f.keypoints.map((k) => `  • ${k}`));
+  }
   ctx.out(out.join('\n'));
 }

@@ -4,7 +4,7 @@ import type { Context } from '../context.js';
 import { questionsOf, resolveTopics } from '../questions/bank.js';
 import { bar, percent, readinessLabel, table } from '../render/format.js';
 import { filterQuestions, seededRandom, selectQuestions, selectWarmup } from '../session/engine.js';
-import { questionProgress, topicProgress, type TopicProgress } from '../session/progress.js';
+import { questionProgress, topicProgress, type QuestionProgress, type TopicProgress } from '../session/progress.js';
 import type { Bank, ScoresFile, TopicInfo } from '../types.js';
 import { loadBankWithWarnings, requireTerminal } from './common.js';
 import { createUI, runAndSummarize, sessionPlan, type SessionFlags } from './session-options.js';
@@ -21,7 +21,7 @@ export async function warmupCommand(ctx: Context, flags: SessionFlags & { topic?
   const filters = { due: flags.due, new: flags.new, difficulty: flags.difficulty, tags: flags.tag };
   const selected =
     flags.order === 'smart' && !flags.weak
-      ? selectWarmup(filterQuestions(pool, progress, filters), progress, count)
+      ? selectWarmup(filterQuestions(pool, progress, filters), progress, count, ctx.now())
       : selectQuestions(pool, progress, { ...filters, count, weak: flags.weak, order: flags.order }, seededRandom(flags.seed ?? Date.now()));
   if (selected.length === 0) {
     ctx.out('Nothing to warm up with these filters.');
@@ -45,17 +45,24 @@ export function readinessReport(ctx: Context, bank: Bank, scores: ScoresFile, to
       { head: ['topic', 'mastery', '', 'due', 'readiness'], align: ['left', 'left', 'right', 'right', 'left'], width: Math.min(ctx.columns, 80) },
     ),
   );
-  // Minutes before an interview, rereading what you have practised beats starting a new topic.
-  const practised = rows.filter((t) => t.seen > 0);
-  const weakest = [...(practised.length > 0 ? practised : rows)].sort((a, b) => a.mastery - b.mastery || b.due - a.due)[0];
-  if (weakest) {
-    const question = [...progress.values()]
-      .filter((p) => p.question.topic === weakest.topic.name && p.attempts > 0)
-      .sort((a, b) => a.mastery - b.mastery || (a.lastScore ?? 0) - (b.lastScore ?? 0))[0];
-    const tip = question
-      ? `reread "${question.question.title}" (django-drill show ${question.question.id})`
-      : `drill it: django-drill drill ${weakest.topic.name}`;
-    lines.push(`${chalk.bold('Review last:')} ${weakest.topic.name} is your weakest topic (${percent(weakest.mastery)}) — ${tip}.`);
-  }
+  lines.push(closingAdvice(rows, progress));
   return lines.join('\n');
+}
+
+/**
+ * The truly weakest topic (lowest mastery; unseen topics are at 0 and count), and the question
+ * with the worst latest answer that was actually missed (score below 100 %), if any.
+ */
+export function closingAdvice(rows: readonly TopicProgress[], progress: Map<string, QuestionProgress>): string {
+  const weakest = [...rows].sort((a, b) => a.mastery - b.mastery || a.seen - b.seen || b.due - a.due)[0];
+  if (!weakest) return '';
+  const names = new Set(rows.map((t) => t.topic.name));
+  const missed = [...progress.values()]
+    .filter((p) => names.has(p.question.topic) && p.attempts > 0 && (p.lastScore ?? 1) < 1)
+    .sort((a, b) => (a.lastScore ?? 0) - (b.lastScore ?? 0) || a.mastery - b.mastery || (b.lastMs ?? 0) - (a.lastMs ?? 0))[0];
+  const topic = `${weakest.topic.name} is your weakest topic (${percent(weakest.mastery)}${weakest.seen === 0 ? ', not practised yet' : ''}): django-drill drill ${weakest.topic.name}`;
+  const reread = missed
+    ? `; reread "${missed.question.title}", last answered at ${percent(missed.lastScore ?? 0)} (django-drill show ${missed.question.id})`
+    : '';
+  return `${chalk.bold('Review last:')} ${topic}${reread}.`;
 }

@@ -15,11 +15,11 @@
  * table indexes) makes the entry, or the whole file, unusable, and it is parsed again.
  */
 import { openSections, packSections } from '../binary-file.js';
-import { DIFFICULTIES, QUESTION_TYPES, type Question, type TopicInfo } from '../types.js';
+import { DIFFICULTIES, QUESTION_TYPES, type FollowUp, type Question, type TopicInfo } from '../types.js';
 import type { ListingHint } from './load.js';
 import type { Problem } from './parse.js';
 
-export const INDEX_VERSION = 5;
+export const INDEX_VERSION = 6;
 
 declare const __PARSER_ID__: string | undefined;
 /**
@@ -115,7 +115,7 @@ function separators(text: string): number {
 // Shared by every body-less question (10,000 of them on a big bank); nothing mutates questions.
 const NO_KEYPOINTS: string[] = [];
 const NO_CHOICES: Question['choices'] = [];
-const NO_FOLLOW_UPS: string[] = [];
+const NO_FOLLOW_UPS: FollowUp[] = [];
 
 const inRange = (list: ArrayLike<number>, size: number): boolean => {
   for (let i = 0; i < list.length; i++) if (!((list[i] as number) < size)) return false;

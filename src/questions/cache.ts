@@ -30,7 +30,7 @@ import {
 import type { Problem } from './parse.js';
 
 /** Version of the bodies file; the index has its own (cache-index.ts). */
-const CACHE_VERSION = 5;
+const CACHE_VERSION = 6;
 
 type Body = Pick<Question, 'prompt' | 'answer' | 'keypoints' | 'choices' | 'followUps'>;
 

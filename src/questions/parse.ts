@@ -4,7 +4,7 @@
  * question pack may come from anyone.
  */
 import { sanitize } from '../render/sanitize.js';
-import { DIFFICULTIES, QUESTION_TYPES, type Choice, type Difficulty, type Question, type QuestionType, type TopicInfo } from '../types.js';
+import { DIFFICULTIES, QUESTION_TYPES, type Choice, type Difficulty, type FollowUp, type Question, type QuestionType, type TopicInfo } from '../types.js';
 
 export interface Problem {
   file: string;
@@ -99,19 +99,28 @@ interface Sections {
   prompt: string;
   answer?: string;
   answerLine?: number;
-  followUps: string[];
+  followUps: SectionLine[];
+}
+
+/** A line of the `## Follow-ups` section: its text, file line, and whether it is inside a code block. */
+interface SectionLine {
+  text: string;
+  line: number;
+  fenced: boolean;
 }
 
 /** Splits the body at `## Answer` and `## Follow-ups` (outside code fences); checks fences close. */
 function splitBody(fm: Frontmatter, file: string, problems: Problem[]): Sections {
   const lines = fm.body.split('\n');
-  const parts: Record<'prompt' | 'answer' | 'followUps', string[]> = { prompt: [], answer: [], followUps: [] };
-  let current: keyof typeof parts = 'prompt';
+  const parts: Record<'prompt' | 'answer', string[]> = { prompt: [], answer: [] };
+  const followUps: SectionLine[] = [];
+  let current: keyof typeof parts | 'followUps' = 'prompt';
   let answerLine: number | undefined;
   let fence: { char: string; length: number; line: number } | undefined;
   lines.forEach((line, i) => {
     const fileLine = fm.bodyLine + i;
     const fenceMatch = /^ {0,3}(`{3,}|~{3,})(.*)$/.exec(line);
+    const fenced = fence !== undefined;
     if (fence) {
       if (fenceMatch?.[1] && fenceMatch[1][0] === fence.char && fenceMatch[1].length >= fence.length && fenceMatch[2]?.trim() === '') {
         fence = undefined;
@@ -126,21 +135,89 @@ function splitBody(fm: Frontmatter, file: string, problems: Problem[]): Sections
       current = 'followUps';
       return;
     }
-    parts[current].push(line);
+    if (current === 'followUps') followUps.push({ text: line, line: fileLine, fenced: fenced || fence !== undefined });
+    else parts[current].push(line);
   });
   if (fence) problems.push({ file, line: fence.line, message: 'code block is not closed (missing closing ```)' });
-  const followUps: string[] = [];
-  for (const line of parts.followUps) {
-    const item = /^\s*(?:[-*+]|\d+[.)])\s+(.*)$/.exec(line);
-    if (item?.[1]) followUps.push(item[1].trim());
-    else if (line.trim() && followUps.length > 0) followUps[followUps.length - 1] += ` ${line.trim()}`;
-  }
   return {
     prompt: parts.prompt.join('\n').trim(),
     answer: answerLine === undefined ? undefined : parts.answer.join('\n').trim(),
     answerLine,
     followUps,
   };
+}
+
+/** Most key points a follow-up may have (the format asks for 2–4). */
+const MAX_FOLLOW_UP_POINTS = 6;
+
+interface Draft {
+  question: string;
+  line: number;
+  name?: string;
+  answer: string[];
+  keypoints: string[];
+  /** Line of `Key points:`, once seen. */
+  pointsLine?: number;
+}
+
+/**
+ * `## Follow-ups`: plain bullets (`- question`, as packs have always written them) and answered
+ * follow-ups, each a `### question` heading, its answer, then `Key points:` and a bulleted list
+ * (CONTRIBUTING.md). Answered ones get the id `<parent>#<n>`, n counting answered follow-ups
+ * from 1 in file order, or `<parent>#<name>` from a `{#name}` ending the heading.
+ */
+export function parseFollowUps(lines: readonly SectionLine[], parentId: string, file: string, problems: Problem[]): FollowUp[] {
+  const result: FollowUp[] = [];
+  const seen = new Set<string>();
+  let draft: Draft | undefined;
+  const bullet = (text: string) => /^\s*(?:[-*+]|\d+[.)])\s+(.*)$/.exec(text)?.[1];
+  const close = () => {
+    if (!draft) return;
+    const d = draft;
+    draft = undefined;
+    const fail = (message: string) => problems.push({ file, line: d.line, message: `follow-up "${clean(d.question).slice(0, 60)}": ${message}` });
+    const answer = d.answer.join('\n').trim();
+    if (answer === '') return fail('has no answer (write it under the ### heading, before "Key points:")');
+    if (d.pointsLine === undefined) return fail('needs a "Key points:" line followed by a bulleted list');
+    if (d.keypoints.length === 0) return fail('"Key points:" needs at least one "- point" bullet');
+    if (d.keypoints.length > MAX_FOLLOW_UP_POINTS) return fail(`has ${d.keypoints.length} key points; at most ${MAX_FOLLOW_UP_POINTS}`);
+    const id = `${parentId}#${d.name ?? String(result.filter((f) => f.id !== undefined).length + 1)}`;
+    if (seen.has(id)) return fail(`id "${id}" is used twice in this file`);
+    seen.add(id);
+    result.push({ question: clean(d.question), id, answer: sanitize(answer), keypoints: d.keypoints.map(clean) });
+  };
+  for (const { text, line, fenced } of lines) {
+    const heading = fenced ? null : /^###\s+(.*?)\s*$/.exec(text);
+    if (heading) {
+      close();
+      const named = /^(.*?)\s*\{#([a-z0-9]+(?:-[a-z0-9]+)*)\}$/.exec(heading[1] ?? '');
+      const question = (named ? named[1] : heading[1]) ?? '';
+      if (/\{#/.test(question)) problems.push({ file, line, message: 'a follow-up name is written {#name}: lowercase letters, digits and dashes' });
+      if (question.trim() === '') {
+        problems.push({ file, line, message: 'a "###" follow-up heading needs the question after it' });
+        continue;
+      }
+      draft = { question, line, answer: [], keypoints: [], ...(named?.[2] ? { name: named[2] } : {}) };
+    } else if (draft && draft.pointsLine === undefined && !fenced && /^\s*key points:\s*$/i.test(text)) {
+      draft.pointsLine = line;
+    } else if (draft && draft.pointsLine !== undefined) {
+      const item = bullet(text);
+      if (item !== undefined) draft.keypoints.push(item.trim());
+      else if (text.trim() !== '' && /^\s/.test(text) && draft.keypoints.length > 0) draft.keypoints[draft.keypoints.length - 1] += ` ${text.trim()}`;
+      else if (text.trim() !== '') problems.push({ file, line, message: 'only "- point" bullets may follow "Key points:" (start the next follow-up with "###")' });
+    } else if (draft) {
+      draft.answer.push(text);
+    } else {
+      const item = bullet(text);
+      if (item) result.push({ question: clean(item), keypoints: [] });
+      else if (text.trim() && result.length > 0) {
+        const last = result[result.length - 1] as FollowUp;
+        last.question = clean(`${last.question} ${text.trim()}`);
+      }
+    }
+  }
+  close();
+  return result;
 }
 
 const isText = (value: unknown): value is string => typeof value === 'string' && value.trim() !== '';
@@ -244,6 +321,7 @@ export function parseQuestion(raw: string, file: string, folder: string): ParseR
     else problems.push({ file, line: sections.answerLine, message: '"## Answer" section is empty' });
   }
 
+  const followUps = parseFollowUps(sections.followUps, id ?? 'question', file, problems);
   if (problems.length > 0 || id === undefined || title === undefined) return { problems };
   const question: Question = {
     id,
@@ -257,7 +335,7 @@ export function parseQuestion(raw: string, file: string, folder: string): ParseR
     choices,
     prompt: sanitize(sections.prompt),
     answer: sanitize(sections.answer ?? ''),
-    followUps: sections.followUps.map(clean),
+    followUps,
     file,
   };
   if (time !== undefined) question.time = time;

@@ -2,6 +2,7 @@
  * The drill engine: which questions, in which order, how an answer is graded, when a question is
  * asked again. Plain functions over plain data; the clock and the random source are passed in.
  */
+import { FAILED_BELOW } from '../srs/curve.js';
 import { ratingFor } from '../srs/index.js';
 import { DIFFICULTIES, type Difficulty, type Question, type Rating } from '../types.js';
 import type { QuestionProgress } from './progress.js';
@@ -35,6 +36,13 @@ export function seededRandom(seed: number): () => number {
   };
 }
 
+/** FNV-1a of a string: mixes a question id into a session's seed. */
+export function hashString(text: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193);
+  return h >>> 0;
+}
+
 export function shuffle<T>(items: readonly T[], random: () => number): T[] {
   const result = [...items];
   for (let i = result.length - 1; i > 0; i--) {
@@ -55,12 +63,12 @@ function sortBy<T>(items: readonly T[], compare: (a: T, b: T) => number): T[] {
     .map((x) => x.item);
 }
 
-/** Seen questions, weakest first: lowest mastery, then lowest last score. */
+/** Seen questions, weakest first: lowest mastery, then lowest last score, then the most overdue. */
 function weakestFirst(seen: readonly Question[], progress: Map<string, QuestionProgress>): Question[] {
   return sortBy(seen, (a, b) => {
     const pa = progress.get(a.id);
     const pb = progress.get(b.id);
-    return (pa?.mastery ?? 0) - (pb?.mastery ?? 0) || (pa?.lastScore ?? 0) - (pb?.lastScore ?? 0);
+    return (pa?.mastery ?? 0) - (pb?.mastery ?? 0) || (pa?.lastScore ?? 0) - (pb?.lastScore ?? 0) || dueTime(pa) - dueTime(pb);
   });
 }
 
@@ -128,36 +136,56 @@ export function selectQuestions(
  * Warmup: due first (most overdue), then the weakest seen, then unseen questions taking turns
  * across topics so a short round stays mixed.
  */
+/** A question answered less than this long ago is not served by warmup again, unless it failed. */
+export const WARMUP_REST_MS = 60 * 60 * 1000;
+
+/**
+ * Warmup: due first (most overdue first); then the weakest questions across topics, one topic at
+ * a time from the weakest topic (unseen topics count as weak: mastery 0), each topic's missed
+ * questions before its unseen ones. A question answered in the last hour is left out unless that
+ * answer failed.
+ */
 export function selectWarmup(
   questions: readonly Question[],
   progress: Map<string, QuestionProgress>,
   count: number,
+  now: Date = new Date(),
 ): Question[] {
+  const rested = questions.filter((q) => {
+    const p = progress.get(q.id);
+    if (p?.lastMs === undefined || (p.lastScore ?? 0) < FAILED_BELOW) return true;
+    return now.getTime() - p.lastMs >= WARMUP_REST_MS;
+  });
   const due = sortBy(
-    questions.filter((q) => progress.get(q.id)?.due),
+    rested.filter((q) => progress.get(q.id)?.due),
     (a, b) => dueTime(progress.get(a.id)) - dueTime(progress.get(b.id)),
   );
-  const seen = weakestFirst(
-    questions.filter((q) => !progress.get(q.id)?.due && (progress.get(q.id)?.attempts ?? 0) > 0),
-    progress,
-  );
-  const unseen = sortBy(
-    questions.filter((q) => (progress.get(q.id)?.attempts ?? 0) === 0),
-    (a, b) => difficultyRank(a) - difficultyRank(b),
-  );
-  return [...due, ...seen, ...roundRobinByTopic(unseen)].slice(0, Math.max(0, count));
-}
-
-function roundRobinByTopic(questions: readonly Question[]): Question[] {
-  const byTopic = new Map<string, Question[]>();
+  const rest = rested.filter((q) => !progress.get(q.id)?.due);
+  const topicMastery = new Map<string, { sum: number; n: number }>();
   for (const q of questions) {
+    const t = topicMastery.get(q.topic) ?? { sum: 0, n: 0 };
+    t.sum += progress.get(q.id)?.mastery ?? 0;
+    t.n += 1;
+    topicMastery.set(q.topic, t);
+  }
+  const meanOf = (topic: string) => {
+    const t = topicMastery.get(topic);
+    return t && t.n > 0 ? t.sum / t.n : 0;
+  };
+  const byTopic = new Map<string, Question[]>();
+  for (const q of weakOrder(rest, progress)) {
     const list = byTopic.get(q.topic);
     if (list) list.push(q);
     else byTopic.set(q.topic, [q]);
   }
-  const lists = [...byTopic.values()];
+  const topics = sortBy([...byTopic.keys()], (a, b) => meanOf(a) - meanOf(b));
+  return [...due, ...roundRobin(topics.map((t) => byTopic.get(t) ?? []))].slice(0, Math.max(0, count));
+}
+
+function roundRobin(lists: readonly (readonly Question[])[]): Question[] {
   const result: Question[] = [];
-  for (let i = 0; result.length < questions.length; i++) {
+  const total = lists.reduce((n, list) => n + list.length, 0);
+  for (let i = 0; result.length < total; i++) {
     for (const list of lists) {
       const q = list[i];
       if (q) result.push(q);
@@ -185,7 +213,8 @@ export function gradeOpen(question: Question, covered: readonly number[], overti
 /** Choice question: correct → good, wrong → again. */
 export function gradeChoice(question: Question, picked: number): Grade {
   const correct = question.choices[picked]?.correct === true;
-  return { score: correct ? 1 : 0, rating: correct ? 'good' : 'again', keypointsHit: [picked] };
+  // A clock that ran out picks nothing (-1): no index is recorded (scores.json takes none below 0).
+  return { score: correct ? 1 : 0, rating: correct ? 'good' : 'again', keypointsHit: picked >= 0 ? [picked] : [] };
 }
 
 const STOP_WORDS = new Set(

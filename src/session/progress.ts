@@ -8,13 +8,15 @@ import { HistoryColumns, historyColumns } from './history.js';
 
 export interface QuestionProgress {
   question: Question;
-  /** Retrievability now, 0 if never seen. */
+  /** Mastery (srs/curve.ts masteryAt), 0 if never seen. */
   mastery: number;
   due: boolean;
   /** When the card is due (epoch ms), undefined if never seen. */
   dueMs?: number;
   attempts: number;
   lastScore?: number;
+  /** When it was last answered (epoch ms), undefined if never. */
+  lastMs?: number;
 }
 
 export interface TopicProgress {
@@ -29,7 +31,7 @@ export interface TopicProgress {
 
 /** Progress of every question of the bank, in bank order, as columns (no object per question). */
 export interface ProgressColumns {
-  /** Retrievability now, 0 if never seen. */
+  /** Mastery (srs/curve.ts masteryAt), 0 if never seen. */
   mastery: Float64Array;
   /** 1 when due now. */
   due: Uint8Array;
@@ -38,6 +40,8 @@ export interface ProgressColumns {
   attempts: Uint32Array;
   /** Score of the latest attempt, NaN if never answered. */
   lastScore: Float64Array;
+  /** Time of the card's last review (epoch ms), NaN if never answered. */
+  lastMs: Float64Array;
 }
 
 /** For each question of the bank, its position in the history's per-id columns (-1: no history). */
@@ -57,7 +61,7 @@ export function historyPositions(refs: QuestionRefs, cols: HistoryColumns): Int3
  * `list` and `stats` read from the cache). `list` and `stats` on a 10,000-question bank only
  * need totals and a few questions, so nothing here is per-question objects.
  */
-export function progressColumns(refs: QuestionRefs, history: ScoresFile | HistoryColumns, now: Date, positions?: Int32Array): ProgressColumns {
+export function progressColumns(refs: QuestionRefs, history: ScoresFile | HistoryColumns, now: Date, positions?: Int32Array, horizonMs?: number): ProgressColumns {
   const cols = history instanceof HistoryColumns ? history : historyColumns(history);
   const at = positions ?? historyPositions(refs, cols);
   const nowMs = now.getTime();
@@ -68,14 +72,16 @@ export function progressColumns(refs: QuestionRefs, history: ScoresFile | Histor
     dueMs: new Float64Array(n).fill(Number.NaN),
     attempts: new Uint32Array(n),
     lastScore: new Float64Array(n).fill(Number.NaN),
+    lastMs: new Float64Array(n).fill(Number.NaN),
   };
   for (let k = 0; k < n; k++) {
     const i = at[k] as number;
     if (i < 0) continue;
     const state = cols.state[i] as number;
     const due = cols.due[i] as number;
-    out.mastery[k] = masteryAt(state, cols.stability[i] as number, cols.lastReview[i] as number, nowMs);
+    out.mastery[k] = masteryAt(state, cols.stability[i] as number, cols.lastReview[i] as number, cols.lastScore[i] as number, nowMs, horizonMs);
     if (!Number.isNaN(state)) {
+      out.lastMs[k] = cols.lastReview[i] as number;
       out.dueMs[k] = due;
       out.due[k] = due <= nowMs ? 1 : 0;
     }
@@ -95,6 +101,7 @@ export function questionProgress(bank: Bank, history: ScoresFile | HistoryColumn
     const progress: QuestionProgress = { question, mastery: p.mastery[k] as number, due: p.due[k] === 1, attempts: p.attempts[k] as number };
     if (!Number.isNaN(p.dueMs[k])) progress.dueMs = p.dueMs[k] as number;
     if (progress.attempts > 0) progress.lastScore = p.lastScore[k] as number;
+    if (!Number.isNaN(p.lastMs[k])) progress.lastMs = p.lastMs[k] as number;
     result.set(question.id, progress);
   });
   return result;

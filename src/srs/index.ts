@@ -4,9 +4,9 @@
  */
 import { createEmptyCard, fsrs, generatorParameters, Rating as FsrsRating, State, type Card, type Grade } from 'ts-fsrs';
 import type { Attempt, Rating, StoredCard } from '../types.js';
-import { masteryAt, roundedStability } from './curve.js';
+import { masteryAt, retrievabilityAt, roundedStability } from './curve.js';
 
-export { masteryAt, readiness, roundedStability, type Readiness } from './curve.js';
+export { answerCredit, masteryAt, MASTERY_HORIZON_DAYS, readiness, READY_AT, retrievabilityAt, roundedStability, SHAKY_AT, type Readiness } from './curve.js';
 
 // Short-term (learning) steps off: a question rated `again` is re-asked later in the same
 // session by the engine instead. No fuzz, so a replay is deterministic.
@@ -82,11 +82,18 @@ export function replayAll(attempts: readonly Attempt[]): Record<string, StoredCa
   return cards;
 }
 
-/** Probability of recall now: 0 for a question never seen. */
-export function mastery(card: StoredCard | undefined, now: Date): number {
+/** FSRS probability of recall at `at`: 0 for a question never seen. */
+export function retrievability(card: StoredCard | undefined, at: Date): number {
   if (!card) return 0;
   const lastReview = card.last_review === undefined ? Number.NaN : Date.parse(card.last_review);
-  return masteryAt(card.state, roundedStability(card.stability), lastReview, now.getTime());
+  return retrievabilityAt(card.state, roundedStability(card.stability), lastReview, at.getTime());
+}
+
+/** Mastery (curve.ts masteryAt): recall a horizon ahead × the latest answer's credit. */
+export function mastery(card: StoredCard | undefined, lastScore: number, now: Date, horizonMs?: number): number {
+  if (!card) return 0;
+  const lastReview = card.last_review === undefined ? Number.NaN : Date.parse(card.last_review);
+  return masteryAt(card.state, roundedStability(card.stability), lastReview, lastScore, now.getTime(), horizonMs);
 }
 
 export function isDue(card: StoredCard | undefined, now: Date): boolean {

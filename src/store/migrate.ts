@@ -14,6 +14,8 @@ import { SchemaError, checkScores } from './schema.js';
 /** `migrations[n]` turns a version-n document into a version-(n+1) document. */
 export const migrations: Record<number, (raw: unknown) => unknown> = {
   0: fromV0,
+  // Version 2 only adds values (modes, follow-up ids); a version-1 document is a valid one.
+  1: (raw) => ({ ...(raw as object), version: 2 }),
 };
 
 /** Session id given to attempts imported from version 0, which had no sessions. */

@@ -1,5 +1,5 @@
 /**
- * Hand-written checks for scores.json, version 1. `stats` reads histories of 100,000 attempts,
+ * Hand-written checks for scores.json (SCORES_VERSION). `stats` reads histories of 100,000 attempts,
  * so this is one plain loop over the data with no schema library and no allocation per attempt.
  * A problem is reported as a path into the document (`attempts[12].score`) so the warning that
  * moves a bad file aside tells the user where to look.
@@ -34,7 +34,7 @@ function isRating(value: unknown): boolean {
 }
 
 function isMode(value: unknown): boolean {
-  return value === 'drill' || value === 'warmup';
+  return value === 'drill' || value === 'warmup' || value === 'interview' || value === 'today';
 }
 
 // Cards are replayed from `at`, and every reader sorts by it: a date that does not parse would
@@ -63,14 +63,14 @@ export function checkAttempt(value: unknown, where: string): asserts value is At
   }
   if (!isFiniteNumber(value.durationMs) || value.durationMs < 0) fail(`${where}.durationMs`, 'is not a number of milliseconds');
   if (typeof value.sessionId !== 'string') fail(`${where}.sessionId`, 'is not a string');
-  if (!isMode(value.mode)) fail(`${where}.mode`, 'is not drill or warmup');
+  if (!isMode(value.mode)) fail(`${where}.mode`, 'is not drill, warmup, interview or today');
   if (value.overtime !== undefined && typeof value.overtime !== 'boolean') fail(`${where}.overtime`, 'is not true or false');
 }
 
 export function checkSession(value: unknown, where: string): asserts value is SessionRecord {
   if (!isObject(value)) fail(where, 'is not an object');
   if (typeof value.id !== 'string' || value.id === '') fail(`${where}.id`, 'is not a non-empty string');
-  if (!isMode(value.mode)) fail(`${where}.mode`, 'is not drill or warmup');
+  if (!isMode(value.mode)) fail(`${where}.mode`, 'is not drill, warmup, interview or today');
   const topics = value.topics;
   if (!Array.isArray(topics) || !topics.every((t) => typeof t === 'string')) fail(`${where}.topics`, 'is not a list of topic names');
   if (!isTimestamp(value.startedAt)) fail(`${where}.startedAt`, 'is not a date');

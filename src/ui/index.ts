@@ -27,8 +27,8 @@ export interface DrillUI {
   gradeKeypoints(keypoints: readonly string[], preticked: readonly number[]): Promise<number[]>;
   /** Choice question: index of the picked choice, -1 when the clock ran out. */
   choose(choices: readonly string[], clock?: Clock): Promise<number>;
-  /** After an answer: Enter next, f follow-ups, s skip, q quit. */
-  afterAnswer(options: { followUps: boolean; last: boolean }): Promise<NextAction>;
+  /** After an answer: Enter next, f follow-ups, s skip, q quit. `saved: false` says it is not on disk yet. */
+  afterAnswer(options: { followUps: boolean; last: boolean; saved?: boolean }): Promise<NextAction>;
   pickTopics(rows: readonly TopicRow[]): Promise<string[]>;
   confirm(message: string, defaultValue: boolean): Promise<boolean>;
   /**
@@ -137,14 +137,15 @@ export function createTerminalUI(options: UIOptions): DrillUI {
         throw error;
       }
     },
-    async afterAnswer({ followUps, last }) {
+    async afterAnswer({ followUps, last, saved = true }) {
       const keys = [
         { key: 'enter', label: last ? 'finish' : 'next', value: 'next' as NextAction },
         { key: 's', label: 'skip', value: 'skip' as NextAction },
         ...(followUps ? [{ key: 'f', label: 'follow-ups', value: 'followups' as NextAction }] : []),
         { key: 'q', label: 'quit', value: 'quit' as NextAction },
       ];
-      return run(keyPrompt({ message: 'Saved.', keys }, contextFor()));
+      const message = saved ? 'Saved.' : 'Not saved yet — retried with your next answer.';
+      return run(keyPrompt({ message, keys }, contextFor()));
     },
     async pickTopics(rows) {
       return run(checkbox(

@@ -99,6 +99,16 @@ describe('built-in bank', () => {
     }
   });
 
+  it('no more than half of the choice questions put the correct answer in the same position', () => {
+    const choice = questions.filter((q) => q.type === 'choice');
+    const counts = new Map<number, number>();
+    for (const q of choice) {
+      const at = q.choices.findIndex((c) => c.correct);
+      counts.set(at, (counts.get(at) ?? 0) + 1);
+    }
+    expect(Math.max(...counts.values())).toBeLessThanOrEqual(choice.length / 2);
+  });
+
   it('at least half of the questions have code in the answer or the prompt', () => {
     const withCode = questions.filter((q) => codeBlocks(q.id, q.prompt + '\n' + q.answer).length > 0);
     expect(withCode.length / questions.length).toBeGreaterThanOrEqual(0.5);

@@ -186,7 +186,7 @@ describe('drill in a pseudo-terminal', () => {
     expect(await t.exited).toBe(0);
 
     const scores = readScores();
-    expect(scores.version).toBe(1);
+    expect(scores.version).toBe(2);
     expect(scores.attempts.map((a: { questionId: string; score: number; rating: string }) => [a.questionId, a.score, a.rating])).toEqual([
       ['orm-first', 0.33, 'again'],
       ['orm-second', 0.67, 'good'],

@@ -62,7 +62,9 @@ const Show = z
         choices: z.array(z.object({ text: z.string(), correct: z.boolean(), why: z.string().optional() }).strict()),
         prompt: z.string(),
         answer: z.string(),
-        followUps: z.array(z.string()),
+        followUps: z.array(
+          z.object({ question: z.string(), id: z.string().optional(), answer: z.string().optional(), keypoints: z.array(z.string()) }).strict(),
+        ),
       })
       .strict(),
   })

@@ -20,7 +20,7 @@ vi.mock('../../src/ui/prompts.js', async (importOriginal) => {
 const open = makeQuestion('orm-open', {
   title: 'Open one',
   keypoints: ['select_related uses a SQL JOIN', 'prefetch_related runs a second query', 'nullable FK gives LEFT OUTER JOIN'],
-  followUps: ['What about GenericForeignKey?'],
+  followUps: [{ question: 'What about GenericForeignKey?', keypoints: [] }],
 });
 const choice = makeQuestion('orm-choice', {
   title: 'Choice one',
@@ -98,8 +98,9 @@ describe('drill flow (simulated keys)', () => {
       record: { id: 's', mode: 'drill' as const, topics: ['orm'], startedAt: now, endedAt: now, asked: 1, answered: 1, score: 0 },
       results: [{ question: long, grade: { score: 0, rating: 'again' as const, keypointsHit: [] }, durationMs: 1000, overtime: false, reask: false }],
       interrupted: false,
-      before: { version: 1 as const, attempts: [], cards: {}, sessions: [] },
-      after: { version: 1 as const, attempts: [], cards: {}, sessions: [] },
+      unsaved: 0,
+      before: { version: 2 as const, attempts: [], cards: {}, sessions: [] },
+      after: { version: 2 as const, attempts: [], cards: {}, sessions: [] },
     };
     const lines = summarize(ctx, bank, outcome).split('\n');
     const at = lines.findIndex((line) => line.startsWith('    • A unique=True'));

@@ -23,7 +23,7 @@ describe('parseQuestion', () => {
       tags: ['queryset', 'perf'],
       time: 90,
       keypoints: ['first point about joins', 'second point about queries', 'third point about caching'],
-      followUps: ['Why?'],
+      followUps: [{ question: 'Why?', keypoints: [] }],
     });
     expect(question?.prompt).toContain('What about orm-a?');
     expect(question?.prompt).toContain('```python');
@@ -202,5 +202,101 @@ describe('loadPaths (validate)', () => {
     const { bank, problems } = await loadPaths([root]);
     expect(problems).toEqual([]);
     expect(bank.questions.map((q) => q.id)).toEqual(['orm-q']);
+  });
+});
+
+describe('follow-ups', () => {
+  const withFollowUps = (section: string) =>
+    questionFile({ id: 'orm-f', body: `What about it?\n\n## Answer\nThe answer.\n\n## Follow-ups\n${section}` });
+
+  const rich = [
+    '- A plain one, never asked?',
+    '',
+    '### And if the FK is nullable?',
+    'You get a `LEFT OUTER JOIN`.',
+    '',
+    '```python',
+    '### not a heading inside code',
+    'Book.objects.select_related("author")',
+    '```',
+    '',
+    'Key points:',
+    '- A nullable FK gives a LEFT OUTER JOIN',
+    '- Rows without an author are kept',
+    '',
+    '### What SQL runs? {#sql}',
+    'One query with a JOIN.',
+    '',
+    'Key points:',
+    '- One query',
+    '',
+    '### How would you test it?',
+    'assertNumQueries(1).',
+    '',
+    'Key points:',
+    '- assertNumQueries',
+    '  wraps the block',
+    '',
+  ].join('\n');
+
+  it('reads plain bullets and answered ### follow-ups with their key points and ids', () => {
+    const { question, problems } = parse(withFollowUps(rich));
+    expect(problems).toEqual([]);
+    expect(question?.followUps).toEqual([
+      { question: 'A plain one, never asked?', keypoints: [] },
+      {
+        question: 'And if the FK is nullable?',
+        id: 'orm-f#1',
+        answer: 'You get a `LEFT OUTER JOIN`.\n\n```python\n### not a heading inside code\nBook.objects.select_related("author")\n```',
+        keypoints: ['A nullable FK gives a LEFT OUTER JOIN', 'Rows without an author are kept'],
+      },
+      { question: 'What SQL runs?', id: 'orm-f#sql', answer: 'One query with a JOIN.', keypoints: ['One query'] },
+      { question: 'How would you test it?', id: 'orm-f#3', answer: 'assertNumQueries(1).', keypoints: ['assertNumQueries wraps the block'] },
+    ]);
+  });
+
+  it('keeps ids when text elsewhere changes: the answer, the prompt, a follow-up question reworded', () => {
+    const ids = (text: string) => parse(text).question?.followUps.map((f) => f.id);
+    const before = ids(withFollowUps(rich));
+    const edited = withFollowUps(rich.replace('And if the FK is nullable?', 'And when author is NULL-able?').replace('One query with a JOIN.', 'Exactly one query, with a JOIN.\n\nMore prose.'))
+      .replace('What about it?', 'What about it, in production?');
+    expect(ids(edited)).toEqual(before);
+    // A new follow-up added at the end takes the next number; the others keep theirs.
+    const added = ids(withFollowUps(`${rich}\n### One more?\nYes.\n\nKey points:\n- yes\n`));
+    expect(added).toEqual([...(before ?? []), 'orm-f#4']);
+  });
+
+  it('reports a malformed follow-up as path:line: message', () => {
+    const body = [
+      '### No answer at all?',
+      'Key points:',
+      '- x',
+      '### No key points?',
+      'An answer.',
+      '### Empty key points?',
+      'An answer.',
+      'Key points:',
+      '',
+      '### Prose after points?',
+      'Answer.',
+      'Key points:',
+      '- a',
+      'stray sentence',
+      '###   ',
+    ].join('\n');
+    const text = withFollowUps(body);
+    const start = text.split('\n').indexOf('## Follow-ups') + 2;
+    expect(messages(text)).toEqual([
+      `${start}: follow-up "No answer at all?": has no answer (write it under the ### heading, before "Key points:")`,
+      `${start + 3}: follow-up "No key points?": needs a "Key points:" line followed by a bulleted list`,
+      `${start + 5}: follow-up "Empty key points?": "Key points:" needs at least one "- point" bullet`,
+      `${start + 13}: only "- point" bullets may follow "Key points:" (start the next follow-up with "###")`,
+      `${start + 14}: a "###" follow-up heading needs the question after it`,
+    ]);
+  });
+
+  it('refuses two follow-ups with the same {#name}', () => {
+    const body = '### One? {#same}\nA.\n\nKey points:\n- a\n\n### Two? {#same}\nB.\n\nKey points:\n- b\n';
+    expect(messages(withFollowUps(body)).join('\n')).toContain('id "orm-f#same" is used twice in this file');
   });
 });

@@ -9,7 +9,7 @@ const now = new Date('2026-11-25T12:00:00.000Z');
 const daysAgo = (n: number) => new Date(now.getTime() - n * 86_400_000).toISOString();
 
 function scoresOf(attempts: Attempt[]): ScoresFile {
-  return { version: 1, attempts, cards: replayAll(attempts), sessions: [] };
+  return { version: 2, attempts, cards: replayAll(attempts), sessions: [] };
 }
 
 function setup(questions: Question[], attempts: Attempt[]) {
@@ -73,7 +73,7 @@ describe('selectQuestions (smart order)', () => {
 });
 
 describe('selectWarmup', () => {
-  it('takes due first, then the weakest seen, then new ones mixed across topics', () => {
+  it('takes due first, then the weakest topics round-robin, leaving out what was answered well in the last hour', () => {
     const questions = [
       makeQuestion('orm-1', { topic: 'orm' }),
       makeQuestion('orm-2', { topic: 'orm' }),
@@ -82,14 +82,20 @@ describe('selectWarmup', () => {
       makeQuestion('orm-due', { topic: 'orm' }),
       makeQuestion('views-weak', { topic: 'views' }),
       makeQuestion('views-strong', { topic: 'views' }),
+      makeQuestion('views-failed', { topic: 'views' }),
     ];
     const history = [
       attempt('orm-due', daysAgo(30), 'again'),
       attempt('views-weak', daysAgo(0.01), 'hard', { score: 0.4 }),
       attempt('views-strong', daysAgo(0.01), 'easy'),
+      attempt('views-failed', daysAgo(0.01), 'again'),
     ];
     const { bank, progress } = setup(questions, history);
-    expect(ids(selectWarmup(bank.questions, progress, 5))).toEqual(['orm-due', 'views-weak', 'views-strong', 'orm-1', 'views-1']);
+    // orm (all unseen or failed: 0 %) is weaker than views (one strong answer), so it leads.
+    expect(ids(selectWarmup(bank.questions, progress, 5, now))).toEqual(['orm-due', 'orm-1', 'views-failed', 'orm-2', 'views-1']);
+    // Two hours later the well-answered ones are back, weakest first.
+    const later = new Date(now.getTime() + 2 * 3_600_000);
+    expect(ids(selectWarmup(bank.questions, questionProgress(bank, scoresOf(history), later), 8, later))).toContain('views-weak');
   });
 });
 

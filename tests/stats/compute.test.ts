@@ -216,7 +216,7 @@ describe('performance', () => {
       const at = new Date(start + i * 631_000).toISOString(); // ~10.5 minutes apart, two years
       attempts.push(attempt(ids[i % ids.length]!, at, (i % 4) / 3, { sessionId: `s${Math.floor(i / 10)}` }));
     }
-    const scores = { version: 1 as const, attempts, cards: {}, sessions: [] };
+    const scores = { version: 2 as const, attempts, cards: {}, sessions: [] };
     const began = performance.now();
     const stats = computeStats({ bank, scores, now: NOW, timeZone: 'Europe/Berlin' });
     const elapsed = performance.now() - began;

@@ -172,7 +172,7 @@ describe('export --format json', () => {
     expect(ctx.outCalls).toBe(1);
     const doc = JSON.parse(ctx.stdout());
     expect(Object.keys(doc)).toEqual(['version', 'exportedAt', 'attempts', 'cards', 'sessions', 'questions']);
-    expect(doc.version).toBe(1);
+    expect(doc.version).toBe(2);
     expect(doc.exportedAt).toBe('2026-11-25T12:00:00.000Z');
     expect(doc.attempts).toEqual(scores.attempts);
     expect(doc.cards).toEqual(scores.cards);
@@ -183,6 +183,7 @@ describe('export --format json', () => {
       difficulty: 'mid',
       tags: [],
       type: 'choice',
+      followUps: [],
     });
     expect(ctx.stdout()).not.toMatch(/[\x00-\x08\x0b-\x1f\x7f-\x9f]/);
   });

@@ -65,7 +65,7 @@ export function attempt(questionId: string, at: string, score = 1, extra: Partia
 
 /** A scores file whose cards are the replay of its attempts, as the store keeps them. */
 export function makeScores(attempts: Attempt[]): ScoresFile {
-  return { version: 1, attempts, cards: replayAll(attempts), sessions: [] };
+  return { version: 2, attempts, cards: replayAll(attempts), sessions: [] };
 }
 
 export { emptyScores } from '../../src/types.js';

@@ -83,7 +83,7 @@ describe('history columns', () => {
   it('round-trip indexes of every width (1, 2 and 4 bytes by table size)', () => {
     for (const sessions of [3, 300, 70_000]) {
       const attempts = Array.from({ length: sessions }, (_, i) => attempt({ questionId: `q-${i % 5}`, sessionId: `s${i}` }));
-      const cols = historyColumns({ version: 1, attempts, cards: {}, sessions: [] });
+      const cols = historyColumns({ version: 2, attempts, cards: {}, sessions: [] });
       const decoded = decodeColumns(encodeColumns(cols, null))!.columns;
       expect(decoded.s.BYTES_PER_ELEMENT).toBe(sessions <= 256 ? 1 : sessions <= 65_536 ? 2 : 4);
       expect(Array.from(decoded.s)).toEqual(Array.from(cols.s));
@@ -94,7 +94,7 @@ describe('history columns', () => {
 
   it('keep ids and topics outside ASCII exactly (the header is written as ASCII, read as latin1)', () => {
     const cols = historyColumns({
-      version: 1,
+      version: 2,
       attempts: [attempt({ questionId: 'orm-café-naïve', topic: 'ünïcode' }), attempt({ questionId: 'orm-🚀', topic: 'orm' })],
       cards: {},
       sessions: [],
@@ -108,7 +108,7 @@ describe('history columns', () => {
 
   it('reject bytes that are not a whole, consistent cache', () => {
     const cols = historyColumns({
-      version: 1,
+      version: 2,
       attempts: [attempt({ questionId: 'orm-a' }), attempt({ questionId: 'orm-b', sessionId: 's9' })],
       cards: {},
       sessions: [],

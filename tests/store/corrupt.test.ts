@@ -105,7 +105,7 @@ describe('a scores.json from a newer django-drill', () => {
   it('is refused by read(), record() and reset() with exit 1 and an upgrade hint, and left untouched', async () => {
     const { home, store, warn, original } = await homeWith('newer-version.json');
     const before = await stat(join(home, 'scores.json'));
-    const message = 'scores.json was written by a newer django-drill (version 2); this one knows version 1.';
+    const message = 'scores.json was written by a newer django-drill (version 3); this one knows version 2.';
     for (const call of [() => store.read(), () => store.record({ attempts: [attempt()] }), () => store.reset()]) {
       const err = await call().then(
         () => undefined,
@@ -127,7 +127,7 @@ describe('a version-0 scores.json', () => {
   it('read() migrates it in memory: ratings from the score thresholds, cards rebuilt, file untouched', async () => {
     const { home, store, warn, original } = await homeWith('version-0.json');
     const data = await store.read();
-    expect(data.version).toBe(1);
+    expect(data.version).toBe(2);
     expect(data.attempts.map((a) => [a.questionId, a.score, a.rating])).toEqual([
       ['orm-select-related-vs-prefetch-related', 0, 'again'],
       ['orm-select-related-vs-prefetch-related', 0.5, 'hard'],
@@ -144,17 +144,17 @@ describe('a version-0 scores.json', () => {
     expect(await homeFiles(home)).toEqual(['scores.json']);
   });
 
-  it('the first record() keeps the old file as scores.json.bak-v0-<time>, then writes version 1 with everything', async () => {
+  it('the first record() keeps the old file as scores.json.bak-v0-<time>, then writes the current version with everything', async () => {
     const { home, store, warn, original } = await homeWith('version-0.json');
     const a = attempt();
     const data = await store.record({ attempts: [a] });
     const backup = join(home, `scores.json.bak-v0-${STAMP}`);
     expect(await readFile(backup)).toEqual(original);
     expect((await stat(backup)).mode & 0o777).toBe(0o600);
-    expect(warn).toHaveBeenCalledWith(`Upgraded scores.json from version 0 to 1; the old file is kept at ${backup}.`);
+    expect(warn).toHaveBeenCalledWith(`Upgraded scores.json from version 0 to 2; the old file is kept at ${backup}.`);
     const onDisk = JSON.parse(await readFile(join(home, 'scores.json'), 'utf8'));
     expect(onDisk).toEqual(data);
-    expect(onDisk.version).toBe(1);
+    expect(onDisk.version).toBe(2);
     expect(onDisk.attempts).toHaveLength(6);
     expect(onDisk.attempts[5]).toEqual(a);
     expect(onDisk.cards).toEqual(replayAll(onDisk.attempts));

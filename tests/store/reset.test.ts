@@ -71,13 +71,13 @@ describe('reset', () => {
     expect(await readFile(join(home, `${BACKUP}-1`))).toEqual(between);
   });
 
-  it('of a version-0 file keeps the original bytes in the copy and writes version 1', async () => {
+  it('of a version-0 file keeps the original bytes in the copy and writes the current version', async () => {
     const { home, store, original } = await homeWith('version-0.json');
     const result = await store.reset(['models']);
     expect(result.removedAttempts).toBe(1);
     expect(await readFile(join(home, BACKUP))).toEqual(original);
     const after = JSON.parse(await readFile(store.path, 'utf8'));
-    expect(after.version).toBe(1);
+    expect(after.version).toBe(2);
     expect(after.attempts).toHaveLength(4);
   });
 

@@ -1,0 +1,39 @@
+/**
+ * A choice question. The choices are shown in an order shuffled per question and session seed,
+ * so the right one is not always in the same place; the grade and the "why" lines follow the
+ * order shown, and the attempt records the picked choice's index in the file.
+ */
+import chalk from 'chalk';
+import { gradeChoice, shuffle } from '../engine.js';
+import { pastClock, type AskKind } from './types.js';
+
+const letter = (index: number) => String.fromCharCode(65 + index);
+
+/** File indexes of the choices in the order they are shown. */
+export function displayOrder(count: number, random: () => number): number[] {
+  return shuffle(
+    Array.from({ length: count }, (_, i) => i),
+    random,
+  );
+}
+
+export const askChoice: AskKind = async (io, question, clock, startedAt) => {
+  const { ctx, ui } = io;
+  const order = displayOrder(question.choices.length, io.random);
+  // The select prompt cannot show a ticking clock; say the limit once instead.
+  if (clock) ctx.out(chalk.dim(`⏱ ${clock.limitSec}s to answer`));
+  const shown = await io.prompt(() => ui.choose(order.map((i) => question.choices[i]?.text ?? ''), clock));
+  const picked = shown < 0 ? -1 : (order[shown] ?? -1);
+  const overtime = picked < 0 || pastClock(clock, startedAt);
+  const grade = gradeChoice(question, picked);
+  ctx.out(picked < 0 ? chalk.red("\n✗ Time's up.") : grade.score === 1 ? chalk.green('\n✓ Correct.') : chalk.red('\n✗ Not quite.'));
+  order.forEach((i, position) => {
+    const choice = question.choices[i];
+    if (!choice) return;
+    const mark = choice.correct ? chalk.green('✓') : i === picked ? chalk.red('✗') : ' ';
+    const why = choice.why ? chalk.dim(` — ${choice.why}`) : '';
+    ctx.out(`  ${mark} ${letter(position)}. ${choice.text}${why}`);
+  });
+  if (question.answer) ctx.out(`\n${await io.md(question.answer)}`);
+  return { status: 'answered', grade, overtime };
+};
