@@ -174,6 +174,7 @@ Examples:
   $ django-drill                  pick topics, then drill
   $ django-drill orm              drill one topic (same as: django-drill drill orm)
   $ django-drill warmup           five quick questions before an interview
+  $ django-drill interview        a 30-minute mock interview with follow-ups and a scorecard
   $ django-drill list orm         the questions of a topic
   $ django-drill stats            progress per topic
 
@@ -191,7 +192,8 @@ Exit codes: 0 ok, 1 failure, 2 usage error, 130 interrupted.`,
       .option('--timed [seconds]', "interview clock per question (default: the question's time or 120)", seconds)
       .option('--type', 'type your answer before the reveal')
       .addOption(new Option('--order <order>', 'question order').choices(ORDERS).default('smart'))
-      .option('--seed <n>', 'seed for --order random (same seed, same order)', seedValue);
+      .option('--seed <n>', 'seed for --order random and the order of choices (same seed, same order)', seedValue)
+      .option('--id <id>', 'only this question (repeatable; a follow-up id drills its question)', collect);
 
   sessionFlags(
     program.command('drill [topics...]', { isDefault: true }).description('drill a topic (no topic: pick from a list)'),
@@ -209,6 +211,19 @@ Exit codes: 0 ok, 1 failure, 2 usage error, 130 interrupted.`,
     .action(async (options) => {
       const { warmupCommand } = await import('./commands/warmup.js');
       await warmupCommand(makeContext(program), options);
+    });
+
+  program
+    .command('interview [topics...]')
+    .description('mock interview: questions at a level, chained follow-ups, one clock, a scorecard and a report')
+    .addOption(new Option('--level <level>', 'interview level').choices([...DIFFICULTIES]).default('mid'))
+    .option('--minutes <n>', 'length of the interview in minutes, 10-90', positiveInt, 30)
+    .option('--type', 'type your answers before the reveal')
+    .option('--seed <n>', 'seed for a reproducible interview', seedValue)
+    .option('--report <path>', 'write the Markdown report here (default <home>/reports/interview-<time>.md)')
+    .action(async (topics: string[], options: { level: 'junior' | 'mid' | 'senior'; minutes: number; type?: boolean; seed?: number; report?: string }) => {
+      const { interviewCommand } = await import('./commands/interview.js');
+      await interviewCommand(makeContext(program), topics, options);
     });
 
   program

@@ -140,6 +140,8 @@ export interface SessionRecord {
   answered: number;
   /** Mean score of the answered questions, 0..1 (0 when none). */
   score: number;
+  /** An interview's overall signal (session/interview.ts signalOf). */
+  signal?: 'strong' | 'lean yes' | 'lean no' | 'not yet';
 }
 
 /**

@@ -2,7 +2,8 @@
 import chalk from 'chalk';
 import type { Context } from '../context.js';
 import { InterruptedError } from '../errors.js';
-import { questionsOf } from '../questions/bank.js';
+import { findQuestion, questionsOf } from '../questions/bank.js';
+import { parentIdOf } from '../questions/follow-ups.js';
 import { percent } from '../render/format.js';
 import { seededRandom, selectQuestions } from '../session/engine.js';
 import { questionProgress, topicProgress } from '../session/progress.js';
@@ -24,7 +25,9 @@ export async function drillCommand(
   const progress = questionProgress(bank, scores, ctx.now());
   const ui = await createUI(ctx);
 
-  if (topicNames.length === 0) {
+  const byId = flags.id?.map((id) => findQuestion(bank, parentIdOf(id.trim())));
+  if (byId && topicNames.length === 0) topics = bank.topics.filter((t) => byId.some((q) => q.topic === t.name));
+  if (topicNames.length === 0 && !byId) {
     const rows = topicProgress(bank, progress).map((t) => {
       const due = t.due > 0 ? chalk.yellow(`${t.due} due`) : chalk.dim('0 due');
       return {
@@ -44,8 +47,9 @@ export async function drillCommand(
 
   const count = flags.count ?? 10;
   const seed = flags.seed ?? Math.floor(Math.random() * 2 ** 31);
+  const pool = questionsOf(bank, topics).filter((q) => !byId || byId.includes(q));
   const selected = selectQuestions(
-    questionsOf(bank, topics),
+    pool,
     progress,
     { count, due: flags.due, weak: flags.weak, new: flags.new, difficulty: flags.difficulty, tags: flags.tag, order: flags.order },
     seededRandom(seed),
@@ -55,5 +59,5 @@ export async function drillCommand(
     if (flags.due) ctx.out(chalk.dim('Nothing is due right now. Try without --due, or: django-drill warmup'));
     return;
   }
-  await runAndSummarize(ctx, ui, bank, store, scores, sessionPlan('drill', topics, selected, count, flags));
+  await runAndSummarize(ctx, ui, bank, store, scores, sessionPlan('drill', topics, selected, count, { ...flags, seed }));
 }

@@ -13,6 +13,8 @@ export interface SessionFlags {
   new?: boolean;
   difficulty?: Difficulty;
   tag?: string[];
+  /** `--id`: only these questions (a follow-up id stands for its question). */
+  id?: string[];
   timed?: number | true;
   type?: boolean;
   order: 'smart' | 'random' | 'file';
@@ -32,7 +34,8 @@ export function sessionPlan(
   limit: number,
   flags: SessionFlags,
 ): SessionPlan {
-  return { mode, topics: topics.map((t) => t.name), questions, limit, timed: timedOption(flags), type: flags.type === true };
+  const seed = flags.seed ?? Math.floor(Math.random() * 2 ** 31);
+  return { mode, topics: topics.map((t) => t.name), questions, limit, timed: timedOption(flags), type: flags.type === true, seed };
 }
 
 export async function createUI(ctx: Context): Promise<DrillUI> {

@@ -12,7 +12,8 @@
  *     "totals": { "attempts", "sessions", "totalTimeMs", "streak": { "current", "best" } },
  *     "heatmap": { "start", "end", "days": [{ "date", "count" }] × 84 } — days are local
  *                calendar days (YYYY-MM-DD) in the machine's time zone, the last one today,
- *     "weakest": [{ "id", "topic", "title", "mastery", "lastScore" }] (up to 5)
+ *     "weakest": [{ "id", "topic", "title", "mastery", "lastScore" }] (up to 5),
+ *     "interviews": [{ "at" ISO start, "signal" strong|lean yes|lean no|not yet }] (latest 5, newest first)
  *   }
  */
 import type { Context } from '../context.js';
@@ -42,6 +43,7 @@ export interface StatsJson {
   totals: { attempts: number; sessions: number; totalTimeMs: number; streak: { current: number; best: number } };
   heatmap: { start: string; end: string; days: { date: string; count: number }[] };
   weakest: { id: string; topic: string; title: string; mastery: number; lastScore: number }[];
+  interviews: { at: string; signal: string }[];
 }
 
 // Four decimals: plenty for a fraction, and no 0.30000000000000004 noise in scripts' diffs.
@@ -79,6 +81,7 @@ export function statsToJson(stats: Stats): StatsJson {
       mastery: round(q.mastery),
       lastScore: round(q.lastScore),
     })),
+    interviews: stats.interviews.map((i) => ({ at: i.at, signal: i.signal })),
   };
 }
 

@@ -171,6 +171,11 @@ export function renderStats(stats: Stats, opts: StatsRenderOptions): string {
     );
   }
 
+  if (stats.interviews.length > 0) {
+    const list = stats.interviews.map((i) => `${i.at.slice(0, 10)} ${i.signal}`).join(' · ');
+    lines.push('', `${c.bold('Interviews:')} ${list}`);
+  }
+
   const weakestTopic = [...stats.topics].filter((t) => t.total > 0).sort((a, b) => a.mastery - b.mastery)[0];
   if (weakestTopic && weakestTopic.readiness !== 'ready') {
     lines.push('');

@@ -9,7 +9,7 @@ import { openSections, packSections } from '../binary-file.js';
 import { roundedStability } from '../srs/curve.js';
 import type { Attempt, ScoresFile } from '../types.js';
 
-export const HISTORY_COLUMNS_VERSION = 6;
+export const HISTORY_COLUMNS_VERSION = 7;
 
 /** Indexes into a table (ids, topics, sessions): stored as narrow as the table allows. */
 export type IndexArray = Uint8Array | Uint16Array | Uint32Array;
@@ -41,8 +41,29 @@ export function lastAttempts(attempts: readonly Attempt[]): Record<string, LastA
   return last;
 }
 
+/** An interview's outcome as `stats` lists it. */
+export interface InterviewSignal {
+  /** When it started (ISO). */
+  at: string;
+  signal: string;
+}
+
+/** How many of the latest interviews the history keeps at hand for `stats`. */
+export const RECENT_INTERVIEWS = 5;
+
+/** The latest interviews with a signal, newest first. */
+export function recentInterviews(scores: ScoresFile): InterviewSignal[] {
+  return scores.sessions
+    .filter((s) => s.mode === 'interview' && s.signal !== undefined)
+    .sort((a, b) => b.startedAt.localeCompare(a.startedAt))
+    .slice(0, RECENT_INTERVIEWS)
+    .map((s) => ({ at: s.startedAt, signal: s.signal as string }));
+}
+
 /** The columns a history is made of. Times are epoch ms (NaN when unreadable). */
 export interface ColumnData {
+  /** The latest interviews (recentInterviews). */
+  interviews: InterviewSignal[];
   /** Question ids that have attempts or a card; the per-id columns follow this order. */
   ids: string[];
   /** Topics as recorded on the attempts, referenced by index from `t`. */
@@ -71,6 +92,7 @@ export interface ColumnData {
 
 export class HistoryColumns implements ColumnData {
   readonly v = HISTORY_COLUMNS_VERSION;
+  interviews!: InterviewSignal[];
   ids!: string[];
   topics!: string[];
   sessions!: number;
@@ -125,6 +147,7 @@ export function historyColumns(scores: ScoresFile): HistoryColumns {
 
   const m = ids.size;
   const cols = new HistoryColumns({
+    interviews: recentInterviews(scores),
     ids: [...ids.keys()],
     topics: [...topics.keys()],
     sessions: sessions.size,
@@ -180,6 +203,7 @@ const tableSizes = (t: { ids: unknown[]; topics: unknown[]; sessions: number }) 
 
 interface Header {
   v: number;
+  interviews: InterviewSignal[];
   stamp: unknown;
   n: number;
   ids: string[];
@@ -189,7 +213,7 @@ interface Header {
 
 /** The columns as bytes, with `stamp` (what they were built from) in the header. */
 export function encodeColumns(cols: HistoryColumns, stamp: unknown): Buffer {
-  const header: Header = { v: HISTORY_COLUMNS_VERSION, stamp, n: cols.q.length, ids: cols.ids, topics: cols.topics, sessions: cols.sessions };
+  const header: Header = { v: HISTORY_COLUMNS_VERSION, interviews: cols.interviews, stamp, n: cols.q.length, ids: cols.ids, topics: cols.topics, sessions: cols.sessions };
   const arrays: ArrayBufferView[] = [
     ...F64.map((k) => cols[k]),
     ...F64_PER_ID.map((k) => cols[k]),
@@ -211,6 +235,9 @@ export function decodeColumns(bytes: Buffer): { stamp: unknown; columns: History
     const file = openSections(bytes, MAGIC);
     const header = file?.header as Header | undefined;
     if (!file || !header || header.v !== HISTORY_COLUMNS_VERSION || !Array.isArray(header.ids) || !Array.isArray(header.topics)) return undefined;
+    const interviews = Array.isArray(header.interviews)
+      ? header.interviews.filter((i): i is InterviewSignal => typeof i?.at === 'string' && typeof i.signal === 'string')
+      : [];
     const { n } = header;
     const m = header.ids.length;
     const f64 = (count: number) => file.take((b, at, c) => new Float64Array(b, at, c), count, 8);
@@ -225,6 +252,7 @@ export function decodeColumns(bytes: Buffer): { stamp: unknown; columns: History
     const count = u32(m);
     if (!file.atEnd()) return undefined;
     const columns = new HistoryColumns({
+      interviews,
       ids: header.ids,
       topics: header.topics,
       sessions: header.sessions,

@@ -80,7 +80,7 @@ class SessionInterrupted extends Error {}
 
 function header(turn: Turn): string {
   const { question, parent } = turn;
-  const title = parent ? `${parent.topic} · follow-up · ${parent.title}` : [question.topic, question.difficulty, question.title].join(' · ');
+  const title = parent ? `${parent.topic} · ${parent.title}` : [question.topic, question.difficulty, question.title].join(' · ');
   const again = turn.reask ? chalk.yellow(' (again)') : '';
   return `\n${chalk.dim(`[${turn.counter}]`)} ${chalk.bold(title)}${again}`;
 }

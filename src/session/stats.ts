@@ -9,7 +9,7 @@
  */
 import type { Readiness } from '../srs/curve.js';
 import { refsOf, type Bank, type ScoresFile, type TopicInfo } from '../types.js';
-import { historyColumns, type HistoryColumns } from './history.js';
+import { historyColumns, type HistoryColumns, type InterviewSignal } from './history.js';
 import { historyPositions, progressColumns, topicProgressOf } from './progress.js';
 
 export const HEATMAP_DAYS = 84;
@@ -73,6 +73,8 @@ export interface Stats {
   };
   heatmap: Heatmap;
   weakest: WeakQuestion[];
+  /** The latest mock interviews, newest first (up to 5). */
+  interviews: InterviewSignal[];
 }
 
 export interface StatsInput {
@@ -340,5 +342,6 @@ export function computeStats(input: StatsInput): Stats {
     },
     heatmap: { start: dayKey(heatStart), end: dayKey(today), days, startWeekday: weekday(heatStart), max },
     weakest,
+    interviews: cols.interviews ?? [],
   };
 }

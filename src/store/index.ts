@@ -114,6 +114,7 @@ function copySession(s: SessionRecord): SessionRecord {
     score: s.score,
   };
   if (s.endedAt !== undefined) copy.endedAt = s.endedAt;
+  if (s.signal !== undefined) copy.signal = s.signal;
   return copy;
 }
 

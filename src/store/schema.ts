@@ -79,6 +79,10 @@ export function checkSession(value: unknown, where: string): asserts value is Se
   if (!Number.isInteger(value.answered) || (value.answered as number) < 0) fail(`${where}.answered`, 'is not a count');
   const score = value.score;
   if (!isFiniteNumber(score) || score < 0 || score > 1) fail(`${where}.score`, 'is not a number from 0 to 1');
+  const signal = value.signal;
+  if (signal !== undefined && signal !== 'strong' && signal !== 'lean yes' && signal !== 'lean no' && signal !== 'not yet') {
+    fail(`${where}.signal`, 'is not one of strong, lean yes, lean no, not yet');
+  }
 }
 
 const CARD_NUMBERS = ['stability', 'difficulty', 'elapsed_days', 'scheduled_days', 'learning_steps', 'reps', 'lapses', 'state'] as const;

@@ -58,6 +58,9 @@ function colourlessOutput(target: NodeJS.WriteStream): NodeJS.WritableStream {
   // Inquirer ends its output when a prompt is done: each prompt gets its own filter, and ending
   // one must not end stdout.
   stream.pipe(target, { end: false });
+  // Once this prompt's output is through, let go of stdout: its listeners would pile up, one
+  // set per prompt (MaxListenersExceededWarning after ten).
+  stream.once('end', () => stream.unpipe(target));
   Object.defineProperty(stream, 'columns', { get: () => target.columns });
   Object.defineProperty(stream, 'rows', { get: () => target.rows });
   Object.defineProperty(stream, 'isTTY', { get: () => target.isTTY });
@@ -68,13 +71,15 @@ export interface UIOptions {
   color: boolean;
   input?: NodeJS.ReadableStream;
   output?: NodeJS.WritableStream;
+  /** The terminal stream prompts draw on (default stdout; stderr for `interview --json`). */
+  target?: NodeJS.WriteStream;
 }
 
 export function createTerminalUI(options: UIOptions): DrillUI {
   const interrupted = new AbortController();
   const contextFor = (signal: AbortSignal = interrupted.signal) => ({
     input: options.input,
-    output: options.output ?? (options.color ? undefined : colourlessOutput(process.stdout)),
+    output: options.output ?? (options.color ? options.target : colourlessOutput(options.target ?? process.stdout)),
     clearPromptOnDone: false,
     signal,
   });

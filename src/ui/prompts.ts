@@ -11,13 +11,15 @@ export interface Clock {
   limitSec: number;
   /** Epoch ms when the question was shown. */
   startedAt: number;
+  /** What the time is left for, after "left": "in the interview". */
+  label?: string;
 }
 
 /** "1:05 left" / "time's up", coloured by urgency. */
 export function formatCountdown(clock: Clock, now: number): string {
   const left = Math.ceil(clock.limitSec - (now - clock.startedAt) / 1000);
   if (left <= 0) return chalk.red.bold("⏱ time's up");
-  const text = `⏱ ${Math.floor(left / 60)}:${String(left % 60).padStart(2, '0')} left`;
+  const text = `⏱ ${Math.floor(left / 60)}:${String(left % 60).padStart(2, '0')} left${clock.label ? ` ${clock.label}` : ''}`;
   if (left <= 10) return chalk.red(text);
   if (left <= 30) return chalk.yellow(text);
   return chalk.dim(text);
@@ -77,7 +79,8 @@ export const keyPrompt = createPrompt(<T>(config: KeyPromptConfig<T>, done: (val
     if (choice) finish(choice, choice.value);
   });
   const message = theme.style.message(config.message, status);
-  if (status === 'done') return `${prefix} ${message} ${theme.style.answer(picked)}`;
+  // Done: the message alone for the Enter key (no "reveal reveal"), or the key's label for another.
+  if (status === 'done') return picked === config.keys[0]?.label ? `${prefix} ${message}` : `${prefix} ${message} ${theme.style.answer(picked)}`;
   const help = config.keys.map((k) => `${chalk.bold(k.key === 'enter' ? 'Enter' : k.key)} ${k.label}`).join(chalk.dim(' · '));
   const clock = config.clock ? `  ${formatCountdown(config.clock, now)}` : '';
   return `${prefix} ${message}${clock}\n${chalk.dim('  ')}${help}`;

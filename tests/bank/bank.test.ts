@@ -9,6 +9,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { builtInQuestionsDir } from '../../src/questions/bank.js';
 import { loadBank, type LoadResult } from '../../src/questions/load.js';
 import { loadFrontmatterParser, parseTopicInfo } from '../../src/questions/parse.js';
+import { answeredFollowUps } from '../../src/questions/follow-ups.js';
 import type { Question } from '../../src/types.js';
 
 const REQUIRED_TOPICS = [
@@ -39,7 +40,12 @@ function codeBlocks(id: string, markdown: string): CodeBlock[] {
   return blocks;
 }
 
-const allBlocks = () => questions.flatMap((q) => [...codeBlocks(q.id, q.prompt), ...codeBlocks(q.id, q.answer)]);
+const allBlocks = () =>
+  questions.flatMap((q) => [
+    ...codeBlocks(q.id, q.prompt),
+    ...codeBlocks(q.id, q.answer),
+    ...answeredFollowUps(q).flatMap((f) => codeBlocks(f.id, f.answer)),
+  ]);
 
 describe('built-in bank', () => {
   it('every file validates', () => {
@@ -84,7 +90,7 @@ describe('built-in bank', () => {
     expect(questions.filter((q) => q.type === 'choice').length).toBeGreaterThanOrEqual(20);
   });
 
-  it('open questions have 3–7 key points; choices have a why each; 1–3 follow-ups everywhere', () => {
+  it('open questions have 3–7 key points; choices have a why each', () => {
     for (const q of questions) {
       if (q.type === 'open') {
         expect(q.keypoints.length, q.id).toBeGreaterThanOrEqual(3);
@@ -93,9 +99,23 @@ describe('built-in bank', () => {
       } else {
         for (const c of q.choices) expect(c.why, `${q.id}: ${c.text}`).toBeTruthy();
       }
-      expect(q.followUps.length, q.id).toBeGreaterThanOrEqual(1);
-      expect(q.followUps.length, q.id).toBeLessThanOrEqual(3);
       expect(q.answer.trim().length, q.id).toBeGreaterThan(0);
+    }
+  });
+
+  it('every question has 2–4 answered follow-ups (3+ when senior), each with 2–4 key points of one line', () => {
+    for (const q of questions) {
+      const answered = answeredFollowUps(q);
+      expect(answered.length, q.id).toBe(q.followUps.length);
+      expect(answered.length, q.id).toBeGreaterThanOrEqual(q.difficulty === 'senior' ? 3 : 2);
+      expect(answered.length, q.id).toBeLessThanOrEqual(4);
+      for (const f of answered) {
+        expect(f.question.trim(), f.id).toMatch(/\?$/);
+        expect(f.answer.trim().length, f.id).toBeGreaterThan(0);
+        expect(f.keypoints.length, f.id).toBeGreaterThanOrEqual(2);
+        expect(f.keypoints.length, f.id).toBeLessThanOrEqual(4);
+        for (const k of f.keypoints) expect(k.length, `${f.id}: ${k}`).toBeLessThanOrEqual(120);
+      }
     }
   });
 
@@ -177,7 +197,8 @@ function sentences(text: string): string[] {
 }
 
 export function forbiddenClaims(q: Question): string[] {
-  const texts = [q.answer, ...q.keypoints, ...q.choices.filter((c) => c.correct).flatMap((c) => [c.text, c.why ?? ''])];
+  const followUps = (q.followUps ?? []).flatMap((f) => [f.answer ?? '', ...f.keypoints]);
+  const texts = [q.answer, ...q.keypoints, ...q.choices.filter((c) => c.correct).flatMap((c) => [c.text, c.why ?? '']), ...followUps];
   const found: string[] = [];
   for (const text of texts) {
     for (const sentence of sentences(text)) {
@@ -186,7 +207,7 @@ export function forbiddenClaims(q: Question): string[] {
       }
     }
   }
-  for (const block of codeBlocks(q.id, q.answer)) {
+  for (const block of codeBlocks(q.id, [q.answer, ...(q.followUps ?? []).map((f) => f.answer ?? '')].join('\n'))) {
     if (/^\s*MIDDLEWARE_CLASSES\s*=/m.test(block.code)) found.push(`${q.id}: MIDDLEWARE_CLASSES in answer code`);
     if (/from django\.conf\.urls import .*\burl\b/.test(block.code)) found.push(`${q.id}: url() import in answer code`);
     if (/^\s*(DEFAULT_FILE_STORAGE|STATICFILES_STORAGE)\s*=/m.test(block.code) && !/removed|old|before|pre-?4\.2/i.test(block.code)) {

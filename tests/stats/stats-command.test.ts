@@ -45,6 +45,7 @@ const StatsJsonSchema = z
     weakest: z
       .array(z.object({ id: z.string(), topic: z.string(), title: z.string(), mastery: fraction, lastScore: fraction }).strict())
       .max(5),
+    interviews: z.array(z.object({ at: z.string(), signal: z.enum(['strong', 'lean yes', 'lean no', 'not yet']) }).strict()).max(5),
   })
   .strict();
 

@@ -4,6 +4,7 @@
  * order shown, and the attempt records the picked choice's index in the file.
  */
 import chalk from 'chalk';
+import { formatCountdown } from '../../ui/prompts.js';
 import { gradeChoice, shuffle } from '../engine.js';
 import { pastClock, type AskKind } from './types.js';
 
@@ -21,7 +22,7 @@ export const askChoice: AskKind = async (io, question, clock, startedAt) => {
   const { ctx, ui } = io;
   const order = displayOrder(question.choices.length, io.random);
   // The select prompt cannot show a ticking clock; say the limit once instead.
-  if (clock) ctx.out(chalk.dim(`⏱ ${clock.limitSec}s to answer`));
+  if (clock) ctx.out(formatCountdown(clock, Date.now()));
   const shown = await io.prompt(() => ui.choose(order.map((i) => question.choices[i]?.text ?? ''), clock));
   const picked = shown < 0 ? -1 : (order[shown] ?? -1);
   const overtime = picked < 0 || pastClock(clock, startedAt);
