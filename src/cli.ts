@@ -100,13 +100,26 @@ function slowParseSpinner(files: number, color: boolean): (() => void) | undefin
   };
 }
 
+/**
+ * The clock: now, or DJANGO_DRILL_NOW (an ISO date-time) as a testing aid for plans and
+ * schedules (README "Testing aids"). It stands still for the whole run.
+ */
+function clock(): () => Date {
+  const fake = process.env.DJANGO_DRILL_NOW;
+  if (!fake) return () => new Date();
+  const at = Date.parse(fake);
+  if (Number.isNaN(at)) throw new UsageError(`DJANGO_DRILL_NOW is not a date: "${fake}"`, 'Use an ISO date-time such as 2026-12-10T09:00:00, or unset it.');
+  return () => new Date(at);
+}
+
 function makeContext(program: Command): Context {
   const opts = globalOptions(program);
+  const now = clock();
   const banks = new Map<boolean, Promise<LoadResult>>();
   let store: Promise<ScoresStore> | undefined;
   const err = (text: string) => process.stderr.write(`${text}\n`);
   const storeOf = () => {
-    store ??= import('./store/index.js').then((m) => new m.ScoresStore({ home: opts.home, warn: (line) => err(`${chalk.yellow('warning:')} ${line}`) }));
+    store ??= import('./store/index.js').then((m) => new m.ScoresStore({ home: opts.home, now, warn: (line) => err(`${chalk.yellow('warning:')} ${line}`) }));
     return store;
   };
   return {
@@ -114,7 +127,7 @@ function makeContext(program: Command): Context {
     out: (text) => process.stdout.write(`${text}\n`),
     err,
     warn: (text) => err(`${chalk.yellow('warning:')} ${text}`),
-    now: () => new Date(),
+    now,
     stdinIsTTY: process.stdin.isTTY === true,
     stdoutIsTTY: process.stdout.isTTY === true,
     columns: process.stdout.columns || 80,
@@ -175,6 +188,7 @@ Examples:
   $ django-drill orm              drill one topic (same as: django-drill drill orm)
   $ django-drill warmup           five quick questions before an interview
   $ django-drill interview        a 30-minute mock interview with follow-ups and a scorecard
+  $ django-drill plan --date 2w   a study plan toward an interview in two weeks; then: django-drill today
   $ django-drill list orm         the questions of a topic
   $ django-drill stats            progress per topic
 
@@ -224,6 +238,29 @@ Exit codes: 0 ok, 1 failure, 2 usage error, 130 interrupted.`,
     .action(async (topics: string[], options: { level: 'junior' | 'mid' | 'senior'; minutes: number; type?: boolean; seed?: number; report?: string }) => {
       const { interviewCommand } = await import('./commands/interview.js');
       await interviewCommand(makeContext(program), topics, options);
+    });
+
+  program
+    .command('plan [topics...]')
+    .description('a study plan toward your interview day, with a readiness forecast')
+    .option('--date <day>', 'the interview day: YYYY-MM-DD, "in 5d", "2w", today')
+    .option('--daily <minutes>', 'minutes a day you can give (default 20)', positiveInt)
+    .option('--show', 'print the current plan (the default without --date)')
+    .option('--clear', 'remove the plan (asks first; scores stay)')
+    .option('-y, --yes', 'with --clear: do not ask')
+    .action(async (topics: string[], options: { date?: string; daily?: number; show?: boolean; clear?: boolean; yes?: boolean }) => {
+      const { planCommand } = await import('./commands/plan.js');
+      await planCommand(makeContext(program), topics, options);
+    });
+
+  program
+    .command('today')
+    .description("today's share of the study plan, then the updated forecast")
+    .option('--type', 'type your answers before the reveal')
+    .option('--seed <n>', 'seed for the order of choices', seedValue)
+    .action(async (options: { type?: boolean; seed?: number }) => {
+      const { todayCommand } = await import('./commands/today.js');
+      await todayCommand(makeContext(program), options);
     });
 
   program

@@ -16,6 +16,9 @@
  *     "interviews": [{ "at" ISO start, "signal" strong|lean yes|lean no|not yet }] (latest 5, newest first)
  *   }
  */
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import chalk from 'chalk';
 import type { Context } from '../context.js';
 import { resolveTopics } from '../questions/bank.js';
 import { terminalSafeJson } from '../render/sanitize.js';
@@ -97,4 +100,12 @@ export async function statsCommand(ctx: Context, topics: string[]): Promise<void
     return;
   }
   ctx.out(renderStats(stats, { color: ctx.opts.color, width: ctx.columns, scoped: topics.length > 0 }));
+  // With a study plan: the countdown and the forecast (this needs the whole history, so only then).
+  if (existsSync(join(ctx.opts.home, 'plan.json'))) {
+    const { currentPlan } = await import('./plan.js');
+    const { countdown, forecastTable } = await import('../plan/view.js');
+    const { bank: full } = await loadBankWithWarnings(ctx);
+    const view = await currentPlan(ctx, full, await ctx.readScores());
+    if (view) ctx.out(`\n${chalk.bold(countdown(view))} Forecast on the day:\n${forecastTable(view, ctx.columns)}`);
+  }
 }

@@ -6,7 +6,10 @@ import { bar, percent, readinessLabel, table } from '../render/format.js';
 import { filterQuestions, seededRandom, selectQuestions, selectWarmup } from '../session/engine.js';
 import { questionProgress, topicProgress, type QuestionProgress, type TopicProgress } from '../session/progress.js';
 import type { Bank, ScoresFile, TopicInfo } from '../types.js';
+import { targetTime, todayOrder } from '../plan/schedule.js';
+import { countdown, forecastTable, planView } from '../plan/view.js';
 import { loadBankWithWarnings, requireTerminal } from './common.js';
+import { currentPlan } from './plan.js';
 import { createUI, runAndSummarize, sessionPlan, type SessionFlags } from './session-options.js';
 
 export async function warmupCommand(ctx: Context, flags: SessionFlags & { topic?: string[] }): Promise<void> {
@@ -19,18 +22,28 @@ export async function warmupCommand(ctx: Context, flags: SessionFlags & { topic?
   const count = flags.count ?? 5;
   const pool = questionsOf(bank, topics);
   const filters = { due: flags.due, new: flags.new, difficulty: flags.difficulty, tags: flags.tag };
+  const plan = await currentPlan(ctx, bank, scores);
+  // On the interview day, the warmup is the day's share of the plan.
+  const share = plan && plan.schedule.daysLeft === 0 && flags.count === undefined ? (plan.schedule.days[0]?.questions ?? []) : undefined;
   const selected =
-    flags.order === 'smart' && !flags.weak
-      ? selectWarmup(filterQuestions(pool, progress, filters), progress, count, ctx.now())
-      : selectQuestions(pool, progress, { ...filters, count, weak: flags.weak, order: flags.order }, seededRandom(flags.seed ?? Date.now()));
+    share && share.length > 0
+      ? todayOrder(share, plan?.state ?? new Map(), ctx.now(), targetTime(plan?.plan.date ?? '', ctx.now()))
+      : flags.order === 'smart' && !flags.weak
+        ? selectWarmup(filterQuestions(pool, progress, filters), progress, count, ctx.now())
+        : selectQuestions(pool, progress, { ...filters, count, weak: flags.weak, order: flags.order }, seededRandom(flags.seed ?? Date.now()));
   if (selected.length === 0) {
     ctx.out('Nothing to warm up with these filters.');
     return;
   }
   const ui = await createUI(ctx);
-  ctx.out(chalk.bold(`Warmup: ${selected.length} question${selected.length === 1 ? '' : 's'}, due and weakest first.`));
+  const what = share && share.length > 0 ? "today's share of your plan (interview day)" : 'due and weakest first';
+  ctx.out(chalk.bold(`Warmup: ${selected.length} question${selected.length === 1 ? '' : 's'}, ${what}.`));
   const outcome = await runAndSummarize(ctx, ui, bank, store, scores, sessionPlan('warmup', topics, selected, count, flags));
   ctx.out(readinessReport(ctx, bank, outcome.after, topics));
+  if (plan) {
+    const after = planView(plan.plan, bank, outcome.after, ctx.now());
+    ctx.out(`\n${chalk.bold(countdown(after))} Forecast on the day:\n${forecastTable(after, ctx.columns)}`);
+  }
 }
 
 /** The readiness table and one line on what to review last. */

@@ -4,6 +4,7 @@
  */
 import { checkbox, confirm, select } from '@inquirer/prompts';
 import { Transform } from 'node:stream';
+import { wrapText } from '../render/format.js';
 import { keyPrompt, multilineInput, type Clock, type MultilineAnswer } from './prompts.js';
 
 export type { Clock, MultilineAnswer } from './prompts.js';
@@ -75,7 +76,15 @@ export interface UIOptions {
   target?: NodeJS.WriteStream;
 }
 
+/** A choice's text wrapped to `width`, its later lines under the text (after "❯ A. "). */
+export function wrapChoice(label: string, text: string, width: number): string {
+  const lines = wrapText(text, Math.max(20, width - label.length - 3));
+  // Inquirer puts "❯ " (or two spaces) before the first line only.
+  return lines.map((line, i) => (i === 0 ? `${label}${line}` : `${' '.repeat(label.length + 2)}${line}`)).join('\n');
+}
+
 export function createTerminalUI(options: UIOptions): DrillUI {
+  const width = () => (options.target ?? process.stdout).columns || 80;
   const interrupted = new AbortController();
   const contextFor = (signal: AbortSignal = interrupted.signal) => ({
     input: options.input,
@@ -126,10 +135,13 @@ export function createTerminalUI(options: UIOptions): DrillUI {
       ));
     },
     async choose(choices, clock) {
+      const names = choices.map((text, index) => wrapChoice(`${String.fromCharCode(65 + index)}. `, text, width()));
       const config = {
         message: 'Your answer',
-        choices: choices.map((text, index) => ({ name: `${String.fromCharCode(65 + index)}. ${text}`, value: index })),
-        pageSize: Math.max(6, choices.length),
+        // Wrapped here at word boundaries, under their text: the terminal would cut words.
+        choices: names.map((name, index) => ({ name, value: index })),
+        // Every line of every choice in view: a page counts lines, not choices.
+        pageSize: Math.max(6, names.reduce((n, name) => n + name.split('\n').length, 0)),
         loop: false,
       };
       if (!clock) return run(select<number>(config, contextFor()));
