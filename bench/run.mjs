@@ -93,18 +93,22 @@ async function ptyCase() {
     });
   rmSync(homeDrill, { recursive: true, force: true });
   const drill = () => once([bin, 'drill', 'orm', '--home', homeDrill], {}, 'press Enter to reveal');
+  const interview = () => once([bin, 'interview', '--minutes', '10', '--seed', '1', '--home', homeDrill], {}, 'left in the interview');
   const bare = () => once(['-e', "process.stdout.write('ready\\n')"], {}, 'ready');
   for (let i = 0; i < warmups; i++) {
     await bare();
     await drill();
+    await interview();
   }
   const a = [];
   const b = [];
+  const c = [];
   for (let i = 0; i < runs; i++) {
     a.push(await bare());
     b.push(await drill());
+    c.push(await interview());
   }
-  return { bare: median(a), drill: median(b) };
+  return { bare: median(a), drill: median(b), interview: median(c) };
 }
 
 function median(values) {
@@ -137,7 +141,7 @@ for (let i = 0; i < runs; i++) {
     s.rss.push(rss);
   }
 }
-const pty = !only || 'drill orm'.includes(only) ? await ptyCase() : undefined;
+const pty = !only || 'drill orm interview'.includes(only) ? await ptyCase() : undefined;
 
 const rows = cases.map((c) => {
   const s = samples.get(c.name);
@@ -150,6 +154,8 @@ const rows = cases.map((c) => {
 if (pty) {
   const ratio = pty.drill / pty.bare;
   rows.push({ name: 'drill orm: first question (pty)', ms: pty.drill, ratio, target: 3, rss: NaN, ok: ratio <= 3, note: `vs ${pty.bare.toFixed(0)} ms for node in a pty` });
+  const iv = pty.interview / pty.bare;
+  rows.push({ name: 'interview: first question (pty)', ms: pty.interview, ratio: iv, target: 3, rss: NaN, ok: iv <= 3, note: `vs ${pty.bare.toFixed(0)} ms for node in a pty` });
 }
 
 const pad = (s, n) => String(s).padEnd(n);
