@@ -45,8 +45,17 @@ export function scorecardText(card: Scorecard, columns: number): string {
   return lines.join('\n');
 }
 
-/** Text on one Markdown line: no control characters, no line breaks. */
-const inline = (text: string) => sanitize(text).replace(/\s*\n\s*/g, ' ').trim();
+/**
+ * Text on one Markdown line: no control characters, no line breaks, and `<` escaped outside
+ * code spans (GitHub would take `<app>` for an HTML tag and hide it).
+ */
+const inline = (text: string) =>
+  sanitize(text)
+    .replace(/\s*\n\s*/g, ' ')
+    .trim()
+    .split(/(`+[^`]*`+)/)
+    .map((part, i) => (i % 2 === 1 ? part : part.replace(/</g, '\\<')))
+    .join('');
 /** A table cell: inline, with pipes escaped. */
 const cell = (text: string) => inline(text).replace(/\|/g, '\\|');
 /** Code span that survives backticks inside. */
@@ -98,7 +107,7 @@ export function reportMarkdown(card: Scorecard, entries: readonly InterviewEntry
   const lines = [
     `# Mock Django interview — ${meta.localStart}`,
     '',
-    `- Level: ${card.level} · ${card.minutes} minutes · seed ${card.seed} · ended: ${endedHow(card)}`,
+    `- Level: ${card.level} · ${card.minutes} minutes · seed ${card.seed} · ${endedHow(card)}`,
     `- Topics: ${meta.topics.map(cell).join(', ')}`,
     `- Signal: **${card.signal}** (score ${percent(o.composite)}: main questions ${percent(o.score)}, follow-ups ${o.followUpScore === null ? 'none asked' : percent(o.followUpScore)})`,
     '',

@@ -83,12 +83,18 @@ export function scorecardOf(input: ScorecardInput): Scorecard {
   });
   const main = entries.filter((e) => !e.result.parent).map((e) => e.result.grade.score);
   const follow = entries.filter((e) => e.result.parent).map((e) => e.result.grade.score);
-  // The 3 weakest answers below 100 %, main questions and follow-ups alike, each once.
+  // The 3 weakest answers below 100 %, main questions and follow-ups alike, one per question
+  // (a follow-up stands for its question: drilling that question asks it again).
   const seen = new Set<string>();
   const rework = [...entries]
     .filter((e) => e.result.grade.score < 1)
     .sort((a, b) => a.result.grade.score - b.result.grade.score)
-    .filter((e) => !seen.has(e.result.question.id) && seen.add(e.result.question.id))
+    .filter((e) => {
+      const parent = parentIdOf(e.result.question.id);
+      if (seen.has(parent)) return false;
+      seen.add(parent);
+      return true;
+    })
     .slice(0, 3)
     .map((e): ReworkItem => {
       const q = e.result.question;

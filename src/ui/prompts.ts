@@ -82,8 +82,10 @@ export const keyPrompt = createPrompt(<T>(config: KeyPromptConfig<T>, done: (val
   // Done: the message alone for the Enter key (no "reveal reveal"), or the key's label for another.
   if (status === 'done') return picked === config.keys[0]?.label ? `${prefix} ${message}` : `${prefix} ${message} ${theme.style.answer(picked)}`;
   const help = config.keys.map((k) => `${chalk.bold(k.key === 'enter' ? 'Enter' : k.key)} ${k.label}`).join(chalk.dim(' · '));
-  const clock = config.clock ? `  ${formatCountdown(config.clock, now)}` : '';
-  return `${prefix} ${message}${clock}\n${chalk.dim('  ')}${help}`;
+  // The clock goes on the keys' line: on the message's line it would make it wrap in a
+  // terminal of 80-90 columns, and a wrapped line breaks the prompt's redraw.
+  const clock = config.clock ? `   ${formatCountdown(config.clock, now)}` : '';
+  return `${prefix} ${message}\n${chalk.dim('  ')}${help}${clock}`;
 });
 
 export interface MultilineConfig {

@@ -247,3 +247,15 @@ describe('stats: the latest interviews', () => {
     expect(decodeColumns(encodeColumns(cols, 'x'))?.columns.interviews).toEqual(cols.interviews);
   });
 });
+
+describe('report escaping', () => {
+  it('escapes < outside code spans so GitHub shows <app> instead of hiding it', () => {
+    const q = makeQuestion('views-x', { keypoints: ['template <app>/<model>_list.html', 'keeps `<b>` in code'] });
+    const entries: InterviewEntry[] = [{ result: resultOf(q, 0.5), allottedSec: 60 }];
+    const card = scorecardOf({ entries, level: 'mid', minutes: 10, seed: 1, startedAt: now.toISOString(), endedAt: now.toISOString(), interrupted: false, timeUp: true, endedEarly: false });
+    const md = reportMarkdown(card, entries, { topics: ['views'], localStart: 'x' });
+    expect(md).toContain('template \\<app>/\\<model>_list.html');
+    expect(md).toContain('keeps `<b>` in code');
+    expect(md).toContain("time's up");
+  });
+});
