@@ -65,7 +65,7 @@ function runOnce(c) {
 async function ptyCase() {
   let pty;
   try {
-    pty = (await import('node-pty')).default;
+    pty = (await import('@lydell/node-pty')).default;
   } catch {
     return undefined;
   }

@@ -3,8 +3,8 @@
  * the installed bin. Catches files missing from `files` and dependencies missing from the bundle.
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync, readdirSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { copyFileSync, existsSync, mkdirSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { tempDir } from '../helpers.js';
 import { cleanEnv, ROOT } from '../e2e/harness.js';
@@ -52,6 +52,25 @@ describe('npm package', () => {
     expect(show.code).toBe(0);
     expect(show.stdout).toContain('LEFT OUTER JOIN');
   });
+});
+
+describe('npm pack from a fresh clone', () => {
+  it('builds first (prepack): the tarball has dist/ although the clone had none', () => {
+    // A clone: the tracked files only (no dist/), with the dependencies linked in.
+    const clone = tempDir('clone-');
+    const files = execFileSync('git', ['ls-files', '-z'], { cwd: ROOT, encoding: 'utf8' }).split('\0').filter(Boolean);
+    for (const file of files) {
+      if (!existsSync(join(ROOT, file))) continue;
+      mkdirSync(dirname(join(clone, file)), { recursive: true });
+      copyFileSync(join(ROOT, file), join(clone, file));
+    }
+    symlinkSync(join(ROOT, 'node_modules'), join(clone, 'node_modules'), 'dir');
+    expect(existsSync(join(clone, 'dist'))).toBe(false);
+    const out = execFileSync('npm', ['pack', '--json', '--dry-run'], { cwd: clone, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+    const packed = (JSON.parse(out)[0] as { files: { path: string }[] }).files.map((f) => f.path);
+    expect(packed).toContain('dist/cli.js');
+    rmSync(clone, { recursive: true, force: true });
+  }, 120_000);
 });
 
 function runInstalled(args: string[], env: Record<string, string>): { code: number; stdout: string } {
