@@ -332,8 +332,10 @@ export async function main(argv: string[]): Promise<number> {
   } catch (error) {
     if (error instanceof CommanderError) {
       if (error.code === 'commander.helpDisplayed' || error.code === 'commander.version' || error.code === 'commander.help') return EXIT.ok;
-      const message = error.message.replace(/^error:\s*/, '');
-      printError(message.split('\n')[0] ?? message, 'Run django-drill --help for commands and flags.');
+      const lines = error.message.replace(/^error:\s*/, '').split('\n');
+      // Keep commander's "(Did you mean --count?)" on the same line as the error.
+      const guess = lines.find((l) => /^\(Did you mean/.test(l.trim()));
+      printError([lines[0] ?? '', guess?.trim()].filter(Boolean).join(' '), 'Run django-drill --help for commands and flags.');
       return EXIT.usage;
     }
     if (error instanceof DrillError) {

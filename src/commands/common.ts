@@ -3,7 +3,7 @@ import type { Context } from '../context.js';
 import { UsageError } from '../errors.js';
 import type { LoadResult } from '../questions/load.js';
 import { resolveTopics, suggest } from '../questions/bank.js';
-import { refsOf, type Bank, type TopicInfo } from '../types.js';
+import { refsOf, type Bank, type Question, type TopicInfo } from '../types.js';
 
 /** Loads the bank; each bad file is one warning line on stderr naming file and line. */
 export async function loadBankWithWarnings(ctx: Context, options: { bodies?: boolean } = {}): Promise<LoadResult> {
@@ -18,13 +18,22 @@ export async function loadBankWithWarnings(ctx: Context, options: { bodies?: boo
   return result;
 }
 
-/** Interactive commands refuse to run without a terminal on both ends. */
+/** Interactive commands refuse to run without a terminal on both ends, and say which end is not one. */
 export function requireTerminal(ctx: Context, what: string): void {
-  if (!ctx.stdinIsTTY || !ctx.stdoutIsTTY) {
-    throw new UsageError(
-      `${what} needs an interactive terminal.`,
-      'Run it in a terminal; for scripts use list, show, stats, validate or export.',
-    );
+  if (ctx.stdinIsTTY && ctx.stdoutIsTTY) return;
+  const which = !ctx.stdinIsTTY && !ctx.stdoutIsTTY ? 'stdin and stdout are not terminals' : !ctx.stdinIsTTY ? 'stdin is not a terminal' : 'stdout is not a terminal (piped or redirected)';
+  throw new UsageError(`${what} needs an interactive terminal: ${which}.`, 'Run it in a terminal without a pipe; for scripts use list, show, stats, validate or export.');
+}
+
+/** `--tag` values that no question of `questions` has are a usage error, with a suggestion. */
+export function checkTags(questions: readonly Question[], tags: readonly string[] | undefined): void {
+  if (!tags || tags.length === 0) return;
+  const known = [...new Set(questions.flatMap((q) => q.tags.map((t) => t.toLowerCase())))].sort();
+  for (const tag of tags) {
+    if (known.includes(tag.toLowerCase())) continue;
+    const guess = suggest(tag.toLowerCase(), known);
+    const list = known.length > 12 ? `${known.slice(0, 12).join(', ')} and ${known.length - 12} more` : known.join(', ');
+    throw new UsageError(`No question has the tag "${tag}".${guess ? ` Did you mean "${guess}"?` : ''}`, `Tags here: ${list}`);
   }
 }
 

@@ -8,7 +8,7 @@ import { percent } from '../render/format.js';
 import { seededRandom, selectQuestions } from '../session/engine.js';
 import { questionProgress, topicProgress } from '../session/progress.js';
 import { isPromptExit } from '../ui/index.js';
-import { loadBankWithWarnings, requireTerminal, topicsOrCommand } from './common.js';
+import { checkTags, loadBankWithWarnings, requireTerminal, topicsOrCommand } from './common.js';
 import { createUI, runAndSummarize, sessionPlan, type SessionFlags } from './session-options.js';
 
 export async function drillCommand(
@@ -48,6 +48,7 @@ export async function drillCommand(
   const count = flags.count ?? 10;
   const seed = flags.seed ?? Math.floor(Math.random() * 2 ** 31);
   const pool = questionsOf(bank, topics).filter((q) => !byId || byId.includes(q));
+  checkTags(pool, flags.tag);
   const selected = selectQuestions(
     pool,
     progress,

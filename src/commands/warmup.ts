@@ -8,7 +8,7 @@ import { questionProgress, topicProgress, type QuestionProgress, type TopicProgr
 import type { Bank, ScoresFile, TopicInfo } from '../types.js';
 import { targetTime, todayOrder } from '../plan/schedule.js';
 import { countdown, forecastTable, planView } from '../plan/view.js';
-import { loadBankWithWarnings, requireTerminal } from './common.js';
+import { checkTags, loadBankWithWarnings, requireTerminal } from './common.js';
 import { currentPlan } from './plan.js';
 import { createUI, runAndSummarize, sessionPlan, type SessionFlags } from './session-options.js';
 
@@ -21,6 +21,7 @@ export async function warmupCommand(ctx: Context, flags: SessionFlags & { topic?
   const progress = questionProgress(bank, scores, ctx.now());
   const count = flags.count ?? 5;
   const pool = questionsOf(bank, topics);
+  checkTags(pool, flags.tag);
   const filters = { due: flags.due, new: flags.new, difficulty: flags.difficulty, tags: flags.tag };
   const plan = await currentPlan(ctx, bank, scores);
   // On the interview day, the warmup is the day's share of the plan.

@@ -55,7 +55,12 @@ export function fromStored(stored: StoredCard): Card {
 /** The card after one more review. `card` undefined = a question never seen before. */
 export function review(card: StoredCard | undefined, rating: Rating, at: Date): StoredCard {
   const current = card ? fromStored(card) : createEmptyCard(at);
-  return toStored(scheduler.next(current, at, GRADE[rating]).card);
+  // A review dated before the card's last one (a clock that jumped back, a hand-edited history)
+  // counts as made at that last review: ts-fsrs throws "Invalid delta_t" otherwise, and the
+  // answer would not be saved.
+  const last = current.last_review?.getTime();
+  const when = last !== undefined && !Number.isNaN(last) && at.getTime() < last ? new Date(last) : at;
+  return toStored(scheduler.next(current, when, GRADE[rating]).card);
 }
 
 /** Rebuild a card from the attempts of one question (any order; sorted by time here). */

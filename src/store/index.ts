@@ -5,7 +5,7 @@
  * once both keep every answer, and a kill at any instant leaves the old or the new file. A file
  * that cannot be read is moved aside, never overwritten; one from a newer version is refused.
  */
-import { mkdir, readFile, stat } from 'node:fs/promises';
+import { mkdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { DrillError } from '../errors.js';
 import { historyColumns, type HistoryColumns } from '../session/history.js';
@@ -14,12 +14,13 @@ import type { Attempt, ScoresFile, SessionRecord } from '../types.js';
 import { emptyScores, SCORES_VERSION } from '../types.js';
 
 export { emptyScores } from '../types.js';
-import { copyAside, describeFsError, fsyncDir, isCode, moveAside, removeOrphanTempFiles } from './files.js';
+import { copyAside, describeFsError, fileTimestamp, fsyncDir, isCode, moveAside, removeOrphanTempFiles } from './files.js';
 // The lock and the atomic writer (proper-lockfile, write-file-atomic) load only when writing:
 // read-only commands such as list and stats never pay for them.
 import type { HeldLock } from './lock.js';
 import { NewerVersionError, upgrade } from './migrate.js';
 import { SchemaError, checkAttempt, checkSession, rebuildCards } from './schema.js';
+import { salvageDocument, salvageLines, type Rejected, type Salvaged } from './salvage.js';
 
 export { migrations, NewerVersionError, V0_SESSION_ID } from './migrate.js';
 
@@ -40,7 +41,7 @@ const isLockTimeout = (err: unknown): err is Error & { lockPath: string } => err
 const DEFAULT_LOCK_TIMEOUT_MS = 5000;
 
 
-type Parsed = { ok: true; data: ScoresFile; migratedFrom?: number } | { ok: false; reason: string };
+type Parsed = { ok: true; data: ScoresFile; migratedFrom?: number } | { ok: false; reason: string; salvaged?: Salvaged };
 
 /** Parse the text of scores.json. Throws NewerVersionError; any other problem is a reason. */
 export function parseScores(text: string): Parsed {
@@ -55,16 +56,19 @@ export function parseScores(text: string): Parsed {
     // V8 reports where it gave up; giving up at the very end means the text stops mid-value,
     // which is what a torn write or a full disk leaves.
     const position = /at position (\d+)/.exec(message)?.[1];
-    if (/end of JSON input/.test(message) || (position !== undefined && Number(position) >= body.trimEnd().length)) {
-      return { ok: false, reason: 'the file ends in the middle (truncated JSON)' };
-    }
-    return { ok: false, reason: `not valid JSON: ${message.split('\n')[0]?.slice(0, 120)}` };
+    const reason =
+      /end of JSON input/.test(message) || (position !== undefined && Number(position) >= body.trimEnd().length)
+        ? 'the file ends in the middle (truncated JSON)'
+        : `not valid JSON: ${message.split('\n')[0]?.slice(0, 120)}`;
+    const salvaged = salvageLines(body);
+    return salvaged ? { ok: false, reason, salvaged } : { ok: false, reason };
   }
   try {
     return { ok: true, ...upgrade(raw) };
   } catch (err) {
-    if (err instanceof SchemaError) return { ok: false, reason: err.message };
-    throw err;
+    if (!(err instanceof SchemaError)) throw err;
+    const salvaged = salvageDocument(raw);
+    return salvaged ? { ok: false, reason: err.message, salvaged } : { ok: false, reason: err.message };
   }
 }
 
@@ -198,7 +202,7 @@ export class ScoresStore {
     if (text === null) return emptyScores();
     const parsed = parseScores(text);
     if (parsed.ok) return parsed.data;
-    return this.setAsideOnRead(parsed.reason);
+    return this.setAsideOnRead(parsed.reason, parsed.salvaged);
   }
 
   /**
@@ -236,11 +240,11 @@ export class ScoresStore {
     return this.serial(async () => {
       try {
         return await this.locked(async (lock) => {
-          const { data, migratedFrom, attemptLines } = await this.loadLocked();
+          const { data, migratedFrom, attemptLines, salvaged } = await this.loadLocked();
           const added = appendAttempts(data, incoming);
           rebuildCards(data, new Set(added.map((a) => a.questionId)));
           const sessionChanged = change.session ? upsertSession(data, change.session) : false;
-          if (added.length === 0 && !sessionChanged && migratedFrom === undefined) return data;
+          if (added.length === 0 && !sessionChanged && migratedFrom === undefined && !salvaged) return data;
           const backup = migratedFrom === undefined ? undefined : await copyAside(this.path, `bak-v${migratedFrom}`, this.now());
           await this.writeLocked(data, lock, change.session?.endedAt !== undefined, attemptLines);
           if (backup) this.warn(`Upgraded scores.json from version ${migratedFrom} to ${SCORES_VERSION}; the old file is kept at ${backup}.`);
@@ -336,8 +340,11 @@ export class ScoresStore {
     }
   }
 
-  /** Under the lock: the current history, with an unreadable file already moved aside. */
-  private async loadLocked(): Promise<{ data: ScoresFile; migratedFrom?: number; attemptLines?: string[] }> {
+  /**
+   * Under the lock: the current history. A file with bad records is salvaged (`salvaged`: the
+   * caller writes the cleaned history back); one with nothing to salvage is moved aside.
+   */
+  private async loadLocked(): Promise<{ data: ScoresFile; migratedFrom?: number; attemptLines?: string[]; salvaged?: boolean }> {
     // Taken, not kept: the caller changes `data`, and only a successful write makes it the
     // file's content again.
     const written = this.written;
@@ -347,8 +354,43 @@ export class ScoresStore {
     if (text === null) return { data: emptyScores() };
     const parsed = parseScores(text);
     if (parsed.ok) return parsed;
+    if (parsed.salvaged) {
+      await this.keepSalvage(parsed.reason, parsed.salvaged);
+      return { data: parsed.salvaged.data, salvaged: true };
+    }
     await this.setAside(parsed.reason);
     return { data: emptyScores() };
+  }
+
+  /**
+   * Before a salvaged history replaces the file: the original is copied aside byte for byte,
+   * the rejected records go to `scores.json.rejected-<time>` (0600) with their reasons, and
+   * one line says what was kept and where the rest went.
+   */
+  private async keepSalvage(reason: string, salvaged: Salvaged): Promise<void> {
+    const original = await copyAside(this.path, 'corrupt', this.now());
+    let rejectedPath: string | undefined;
+    if (salvaged.rejected.length > 0) rejectedPath = await this.writeRejected(salvaged.rejected);
+    const { attempts, sessions } = salvaged.data;
+    const bad = salvaged.rejected.length;
+    const where = rejectedPath ? ` The rejected records, with the reason for each, are in ${rejectedPath};` : '';
+    this.warn(
+      `scores.json had ${bad === 0 ? 'a damaged layout' : `${bad} bad record${bad === 1 ? '' : 's'}`} (${reason}): kept ${attempts.length} answers and ${sessions.length} sessions.${where} the original file is kept at ${original}.`,
+    );
+  }
+
+  private async writeRejected(rejected: Rejected[]): Promise<string> {
+    const base = `${this.path}.rejected-${fileTimestamp(this.now())}`;
+    const text = `${JSON.stringify({ from: this.path, rejected }, null, 2)}\n`;
+    for (let n = 0; ; n++) {
+      const target = n === 0 ? base : `${base}-${n}`;
+      try {
+        await writeFile(target, text, { mode: 0o600, flag: 'wx' });
+        return target;
+      } catch (err) {
+        if (!isCode(err, 'EEXIST')) throw err;
+      }
+    }
   }
 
   private async setAside(reason: string): Promise<string> {
@@ -359,12 +401,23 @@ export class ScoresStore {
 
   // Moving the file is done under the lock even for a plain read: another django-drill may be
   // replacing the bad file with a good one at this very moment, and that one must not be moved.
-  private async setAsideOnRead(reason: string): Promise<ScoresFile> {
+  private async setAsideOnRead(reason: string, salvaged?: Salvaged): Promise<ScoresFile> {
     try {
-      return await this.serial(() => this.locked(async () => (await this.loadLocked()).data));
+      return await this.serial(() =>
+        this.locked(async (lock) => {
+          const loaded = await this.loadLocked();
+          // A salvaged history is written back at once: the next read finds a clean file.
+          if (loaded.salvaged) await this.writeLocked(loaded.data, lock, true);
+          return loaded.data;
+        }),
+      );
     } catch (err) {
       if (err instanceof NewerVersionError) throw err;
       const why = isLockTimeout(err) ? 'another django-drill holds the lock' : describeFsError(err);
+      if (salvaged) {
+        this.warn(`scores.json has bad records (${reason}) and could not be repaired now (${why}); showing the ${salvaged.data.attempts.length} answers that are valid.`);
+        return salvaged.data;
+      }
       this.warn(`scores.json was unreadable (${reason}) and could not be moved aside (${why}); showing an empty history.`);
       return emptyScores();
     }

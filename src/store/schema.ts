@@ -43,8 +43,16 @@ function isMode(value: unknown): boolean {
 // 100,000 attempts. Anything else still gets the full parse.
 const ISO_UTC = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d{1,9})?Z$/;
 
+/** Dates a history can hold: from 1970 to the end of year 9999 (a far-future date breaks FSRS). */
+const MIN_TIME = 0;
+const MAX_TIME = Date.UTC(9999, 11, 31, 23, 59, 59, 999);
+
 function isTimestamp(value: unknown): value is string {
-  return typeof value === 'string' && (ISO_UTC.test(value) || !Number.isNaN(Date.parse(value)));
+  if (typeof value !== 'string') return false;
+  // The fast path: a 4-digit year from 1970 on is in range.
+  if (ISO_UTC.test(value)) return value >= '1970';
+  const at = Date.parse(value);
+  return !Number.isNaN(at) && at >= MIN_TIME && at <= MAX_TIME;
 }
 
 export function checkAttempt(value: unknown, where: string): asserts value is Attempt {
@@ -87,7 +95,7 @@ export function checkSession(value: unknown, where: string): asserts value is Se
 
 const CARD_NUMBERS = ['stability', 'difficulty', 'elapsed_days', 'scheduled_days', 'learning_steps', 'reps', 'lapses', 'state'] as const;
 
-function isCard(value: unknown): value is StoredCard {
+export function isCard(value: unknown): value is StoredCard {
   if (!isObject(value) || !isTimestamp(value.due)) return false;
   for (const key of CARD_NUMBERS) if (!isFiniteNumber(value[key])) return false;
   return value.last_review === undefined || isTimestamp(value.last_review);

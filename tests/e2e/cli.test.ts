@@ -75,7 +75,7 @@ describe('non-interactive commands', () => {
   it('drill without a terminal says so in one line and exits 2', async () => {
     const r = await run(['drill', 'orm', '--questions', bank], env);
     expect(r.code).toBe(2);
-    expect(r.stderr).toMatch(/^error: drill needs an interactive terminal\.\n/);
+    expect(r.stderr).toMatch(/^error: drill needs an interactive terminal: stdin and stdout are not terminals\.\n/);
     expect(existsSync(scoresPath())).toBe(false);
   });
 
@@ -259,8 +259,12 @@ describe('drill in a pseudo-terminal', () => {
     expect(a).toBe(b);
     expect(await firstOf(['orm', '--difficulty', 'senior'])).toBe('orm · senior · Third ORM question');
     const none = spawnTerminal(['drill', 'orm', '--tag', 'nope', '--tag', 'missing', '--questions', bank], env);
-    await none.waitFor('Nothing to drill in orm with these filters.');
-    expect(await none.exited).toBe(0);
+    // Tags no question has are a usage error (issue 18), not an empty session.
+    await none.waitFor('No question has the tag "nope"');
+    expect(await none.exited).toBe(2);
+    const empty = spawnTerminal(['drill', 'orm', '--difficulty', 'senior', '--new', '--due', '--questions', bank], env);
+    await empty.waitFor('Nothing to drill in orm with these filters.');
+    expect(await empty.exited).toBe(0);
   });
 
   it('q before the first answer ends cleanly and writes nothing', async () => {
@@ -280,5 +284,26 @@ describe('drill in a pseudo-terminal', () => {
     expect(await plain.exited).toBe(0);
     expect(plain.raw()).not.toMatch(/\x1b\[[0-9;]*m/);
     expect(plain.text()).toContain('First ORM question');
+  });
+});
+
+describe('usage errors that help', () => {
+  it('a mistyped flag keeps commander\'s suggestion on the error line', async () => {
+    const r = await run(['drill', 'orm', '--cuont', '3', '--questions', bank], env);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain("unknown option '--cuont' (Did you mean --count?)");
+  });
+
+  it('drill with stdout piped says that stdout is not a terminal', async () => {
+    const r = await run(['drill', 'orm', '--questions', bank], env);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/stdin and stdout are not terminals|stdout is not a terminal/);
+  });
+
+  it('an unknown --tag is a usage error with the tags that exist', async () => {
+    const t = spawnTerminal(['drill', 'orm', '--tag', 'nonexistent', '--questions', bank], env);
+    const out = await t.waitFor('hint:');
+    expect(out).toContain('No question has the tag "nonexistent"');
+    expect(await t.exited).toBe(2);
   });
 });

@@ -14,7 +14,9 @@ let tarballFiles: string[];
 
 beforeAll(() => {
   const packDir = tempDir('pack-');
-  const out = execFileSync('npm', ['pack', '--json', '--pack-destination', packDir], { cwd: ROOT, encoding: 'utf8' });
+  // dist/ is built by `npm test` (pretest); building it again here would rewrite it under
+  // the other test files running the bin. The clone below checks prepack.
+  const out = execFileSync('npm', ['pack', '--json', '--ignore-scripts', '--pack-destination', packDir], { cwd: ROOT, encoding: 'utf8' });
   const info = JSON.parse(out)[0] as { filename: string; files: { path: string }[] };
   tarballFiles = info.files.map((f) => f.path);
   const app = tempDir('app-');
@@ -58,7 +60,7 @@ describe('npm pack from a fresh clone', () => {
   it('builds first (prepack): the tarball has dist/ although the clone had none', () => {
     // A clone: the tracked files only (no dist/), with the dependencies linked in.
     const clone = tempDir('clone-');
-    const files = execFileSync('git', ['ls-files', '-z'], { cwd: ROOT, encoding: 'utf8' }).split('\0').filter(Boolean);
+    const files = execFileSync('git', ['ls-files', '-z', '--cached', '--others', '--exclude-standard'], { cwd: ROOT, encoding: 'utf8' }).split('\0').filter(Boolean);
     for (const file of files) {
       if (!existsSync(join(ROOT, file))) continue;
       mkdirSync(dirname(join(clone, file)), { recursive: true });

@@ -42,6 +42,12 @@ describe('FSRS cards', () => {
     expect(replayAll(history).q).toEqual(card);
   });
 
+  it('a review dated before the last one (clock jumped back) is taken as made at the last one', () => {
+    const later = review(undefined, 'good', at(30));
+    expect(() => review(later, 'easy', at(1))).not.toThrow();
+    expect(review(later, 'easy', at(1))).toEqual(review(later, 'easy', at(30)));
+  });
+
   it('an easy answer today is not due tomorrow; an again answer is', () => {
     const easy = review(undefined, 'easy', t0);
     const again = review(undefined, 'again', t0);

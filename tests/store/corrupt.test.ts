@@ -20,11 +20,10 @@ async function homeWith(fixture: string): Promise<{ home: string; store: ScoresS
   return { home, store, warn, original: await readFile(join(home, 'scores.json')) };
 }
 
+// Nothing in these can be salvaged (issue 17: only then does a fresh history start).
 const unreadable: [string, RegExp][] = [
   ['corrupt.json', /^not valid JSON: /],
-  ['truncated.json', /^the file ends in the middle \(truncated JSON\)$/],
   ['empty.json', /^the file is empty$/],
-  ['schema-invalid.json', /^attempts\[1\]\.score is not a number from 0 to 1$/],
 ];
 
 describe('an unreadable scores.json', () => {
@@ -62,17 +61,45 @@ describe('an unreadable scores.json', () => {
     expect(await readFile(join(home, `scores.json.corrupt-${STAMP}-1`), 'utf8')).toBe('');
   });
 
+  // A bad record costs that record only (issue 17): the rest is kept, the bad one goes to
+  // scores.json.rejected-<time> with its reason, and the original is copied aside untouched.
+  const badRecord: [string, (doc: Record<string, unknown> & { attempts: Record<string, unknown>[] }) => void, string, number, number][] = [
+    ['a rating outside the four', (d) => void (d.attempts[0]!.rating = 'perfect'), 'attempts[0].rating', 3, 3],
+    ['key points that are not indexes', (d) => void (d.attempts[0]!.keypointsHit = ['a']), 'attempts[0].keypointsHit[0]', 3, 3],
+    ['an unknown mode', (d) => void (d.attempts[2]!.mode = 'exam'), 'attempts[2].mode', 3, 3],
+    ['a missing session id', (d) => void delete d.attempts[3]!.sessionId, 'attempts[3].sessionId', 3, 3],
+    ['a time that is not a date', (d) => void (d.attempts[0]!.at = 'yesterday'), 'attempts[0].at', 3, 3],
+    ['a far-future time', (d) => void (d.attempts[0]!.at = '+100000-01-01T00:00:00.000Z'), 'attempts[0].at', 3, 3],
+    ['a string score', (d) => void (d.attempts[1]!.score = '1'), 'attempts[1].score', 3, 3],
+    ['a duration that is not a number', (d) => void (d.attempts[1]!.durationMs = '48s'), 'attempts[1].durationMs', 3, 3],
+    ['attempts that are not a list', (d) => void (d.attempts = {} as never), 'attempts is not a list', 0, 3],
+    ['a session without an id', (d) => void delete (d.sessions as Record<string, unknown>[])[0]!.id, 'sessions[0].id', 4, 2],
+  ];
+
+  it.each(badRecord)('a record with %s: kept the rest, rejected that one with its reason', async (_, mutate, where, attempts, sessions) => {
+    const home = await tempDir();
+    const doc = JSON.parse(await readFile(join(FIXTURES, 'valid-v1.json'), 'utf8'));
+    mutate(doc);
+    const text = JSON.stringify(doc);
+    await writeFile(join(home, 'scores.json'), text);
+    const warn = vi.fn();
+    const data = await new ScoresStore({ home, warn, now: () => NOW }).read();
+    expect(data.attempts).toHaveLength(attempts);
+    expect(data.sessions).toHaveLength(sessions);
+    expect(data.cards).toEqual(replayAll(data.attempts));
+    expect(warn).toHaveBeenCalledTimes(1);
+    expect(String(warn.mock.calls[0]?.[0])).toMatch(new RegExp(`^scores\\.json had 1 bad record \\(.*\\): kept ${attempts} answers and ${sessions} sessions\\. The rejected records`));
+    const rejected = JSON.parse(await readFile(join(home, `scores.json.rejected-${STAMP}`), 'utf8'));
+    expect(rejected.rejected).toHaveLength(1);
+    expect(rejected.rejected[0].reason).toContain(where);
+    expect((await stat(join(home, `scores.json.rejected-${STAMP}`))).mode & 0o777).toBe(0o600);
+    expect(await readFile(join(home, `scores.json.corrupt-${STAMP}`), 'utf8')).toBe(text);
+    // The file is clean now: the next read warns no more.
+    expect((await new ScoresStore({ home, warn }).read()).attempts).toHaveLength(attempts);
+    expect(warn).toHaveBeenCalledTimes(1);
+  });
+
   const broken: [string, (doc: Record<string, unknown> & { attempts: Record<string, unknown>[] }) => void, string][] = [
-    ['a rating outside the four', (d) => void (d.attempts[0]!.rating = 'perfect'), 'attempts[0].rating'],
-    ['key points that are not indexes', (d) => void (d.attempts[0]!.keypointsHit = ['a']), 'attempts[0].keypointsHit[0]'],
-    ['an unknown mode', (d) => void (d.attempts[2]!.mode = 'exam'), 'attempts[2].mode'],
-    ['a missing session id', (d) => void delete d.attempts[3]!.sessionId, 'attempts[3].sessionId'],
-    ['a time that is not a date', (d) => void (d.attempts[0]!.at = 'yesterday'), 'attempts[0].at'],
-    ['a duration that is not a number', (d) => void (d.attempts[1]!.durationMs = '48s'), 'attempts[1].durationMs'],
-    ['attempts that are not a list', (d) => void (d.attempts = {} as never), 'attempts is not a list'],
-    ['cards that are a list', (d) => void (d.cards = []), 'cards is not an object'],
-    ['no sessions', (d) => void delete d.sessions, 'sessions is not a list'],
-    ['a session without an id', (d) => void delete (d.sessions as Record<string, unknown>[])[0]!.id, 'sessions[0].id'],
     ['a version that is a string', (d) => void (d.version = '1'), 'version is not a whole number'],
     ['no version and no history', (d) => void delete d.version, 'version is missing'],
   ];
@@ -86,6 +113,64 @@ describe('an unreadable scores.json', () => {
     expect(await new ScoresStore({ home, warn }).read()).toEqual(emptyScores());
     expect(warn).toHaveBeenCalledWith(expect.stringContaining(`unreadable (${where}`));
     expect((await homeFiles(home)).filter((n) => n.startsWith('scores.json.corrupt-'))).toHaveLength(1);
+  });
+
+  it('cards that are a list or a card with NaN stability are rebuilt from the attempts, with no warning', async () => {
+    const home = await tempDir();
+    const doc = JSON.parse(await readFile(join(FIXTURES, 'valid-v1.json'), 'utf8'));
+    doc.cards['orm-n-plus-one'].stability = 'NaN';
+    await writeFile(join(home, 'scores.json'), JSON.stringify(doc));
+    const warn = vi.fn();
+    const data = await new ScoresStore({ home, warn }).read();
+    expect(data.attempts).toHaveLength(4);
+    expect(data.cards).toEqual(replayAll(data.attempts));
+    expect(warn).not.toHaveBeenCalled();
+  });
+
+  describe('a file that is not JSON any more is salvaged line by line', () => {
+    const lines = async () => (await readFile(join(FIXTURES, 'valid-v1.json'), 'utf8')).split('\n');
+    const cases: [string, (l: string[]) => string[], number, number, number][] = [
+      // [name, edit, attempts kept, sessions kept, lines rejected]
+      ['a broken attempt line', (l) => l.map((x, i) => (i === 4 ? x.slice(0, 40) : x)), 3, 3, 1],
+      ['a broken first attempt line', (l) => l.map((x, i) => (i === 3 ? `${x}}}` : x)), 3, 3, 1],
+      ['a broken last session line', (l) => l.map((x, i) => (i === l.length - 4 ? x.replace('"id"', 'id') : x)), 4, 2, 1],
+      ['a file cut off mid-line (truncated)', (l) => [...l.slice(0, 6), l[6]!.slice(0, 50)], 3, 0, 1],
+    ];
+    it.each(cases)('%s', async (_, edit, attempts, sessions, rejectedLines) => {
+      const home = await tempDir();
+      const text = edit(await lines()).join('\n');
+      await writeFile(join(home, 'scores.json'), text);
+      const warn = vi.fn();
+      const data = await new ScoresStore({ home, warn, now: () => NOW }).read();
+      expect(data.attempts).toHaveLength(attempts);
+      expect(data.sessions).toHaveLength(sessions);
+      expect(await readFile(join(home, `scores.json.corrupt-${STAMP}`), 'utf8')).toBe(text);
+      const rejected = JSON.parse(await readFile(join(home, `scores.json.rejected-${STAMP}`), 'utf8'));
+      expect(rejected.rejected).toHaveLength(rejectedLines);
+      expect(rejected.rejected[0].where).toMatch(/^line \d+$/);
+      expect(warn).toHaveBeenCalledWith(expect.stringContaining(`kept ${attempts} answers and ${sessions} sessions`));
+    });
+
+    it('an all-garbage file is moved aside and a fresh history starts', async () => {
+      const home = await tempDir();
+      await writeFile(join(home, 'scores.json'), '\x00\x01garbage\n{{{\n');
+      const warn = vi.fn();
+      expect(await new ScoresStore({ home, warn, now: () => NOW }).read()).toEqual(emptyScores());
+      expect(warn).toHaveBeenCalledWith(expect.stringContaining('Starting a fresh history'));
+      expect(await readFile(join(home, `scores.json.corrupt-${STAMP}`), 'utf8')).toBe('\x00\x01garbage\n{{{\n');
+    });
+
+    it('record() on a salvageable file keeps the valid records and adds the new answer', async () => {
+      const home = await tempDir();
+      await copyFile(join(FIXTURES, 'schema-invalid.json'), join(home, 'scores.json'));
+      const warn = vi.fn();
+      const a = attempt();
+      const data = await new ScoresStore({ home, warn, now: () => NOW }).record({ attempts: [a] });
+      expect(data.attempts).toHaveLength(4);
+      expect(data.attempts.at(-1)).toEqual(a);
+      expect(JSON.parse(await readFile(join(home, 'scores.json'), 'utf8'))).toEqual(data);
+      expect(await readFile(join(home, `scores.json.corrupt-${STAMP}`))).toEqual(await readFile(join(FIXTURES, 'schema-invalid.json')));
+    });
   });
 
   it('a valid file is read as it is, with nothing moved or written', async () => {
