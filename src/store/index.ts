@@ -239,7 +239,7 @@ export class ScoresStore {
 
     return this.serial(async () => {
       try {
-        return await this.locked(async (lock) => {
+        return await this.lockedWithRetry(async (lock) => {
           const { data, migratedFrom, attemptLines, salvaged } = await this.loadLocked();
           const added = appendAttempts(data, incoming);
           rebuildCards(data, new Set(added.map((a) => a.questionId)));
@@ -268,7 +268,7 @@ export class ScoresStore {
 
     return this.serial(async () => {
       try {
-        return await this.locked(async (lock) => {
+        return await this.lockedWithRetry(async (lock) => {
           const text = await this.readText();
           if (text === null) return nothing;
           const parsed = parseScores(text);
@@ -329,10 +329,24 @@ export class ScoresStore {
     }
   }
 
+  /**
+   * locked(), again from the start (lock, re-read, merge, write) when the lock was taken over
+   * before the write: nothing is reported saved that was not written under our own lock.
+   */
+  private async lockedWithRetry<T>(task: (lock: HeldLock) => Promise<T>): Promise<T> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.locked(task);
+      } catch (err) {
+        if ((err as NodeJS.ErrnoException).code !== 'ELOCKLOST' || attempt >= 3) throw err;
+      }
+    }
+  }
+
   private async locked<T>(task: (lock: HeldLock) => Promise<T>): Promise<T> {
     await mkdir(this.home, { recursive: true, mode: 0o700 });
     const { acquireLock } = await import('./lock.js');
-    const lock = await acquireLock(this.path, this.lockTimeoutMs);
+    const lock = await acquireLock(this.path, this.lockTimeoutMs, (pid) => this.warn(`waiting for django-drill pid ${pid}, which is saving scores…`));
     try {
       return await task(lock);
     } finally {

@@ -1,3 +1,4 @@
+import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdir, readFile, utimes, writeFile } from 'node:fs/promises';
 import { hostname } from 'node:os';
@@ -109,6 +110,40 @@ describe('the scores lock', () => {
     const old = new Date(Date.now() - STALE_LOCK_MS - 5000);
     await utimes(lockPath, old, old);
     expect((await store.record({ attempts: [attempt()] })).attempts).toHaveLength(1);
+  });
+
+  it('of a live owner on this machine is never broken, however old its mtime (a holder busy writing)', async () => {
+    const home = await tempDir();
+    const lockPath = join(home, 'scores.json.lock');
+    await mkdir(lockPath);
+    // A live process that never refreshes the lock: a holder stuck writing a huge history.
+    const busy = spawn('sleep', ['30'], { stdio: 'ignore' });
+    try {
+      const pid = busy.pid as number;
+      const stat = await readFile(`/proc/${pid}/stat`, 'utf8').catch(() => undefined);
+      const start = stat ? stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19] : undefined;
+      await writeFile(join(lockPath, 'owner.json'), JSON.stringify({ pid, host: hostname(), ...(start ? { start } : {}) }));
+      const old = new Date(Date.now() - 3_600_000);
+      await utimes(lockPath, old, old);
+      const warn = vi.fn();
+      const err = await failure(new ScoresStore({ home, warn, lockTimeoutMs: STALE_LOCK_MS + 500 }).record({ attempts: [attempt()] }));
+      expect(err.message).toMatch(/^Another django-drill is saving scores/);
+      expect(existsSync(join(lockPath, 'owner.json'))).toBe(true);
+      expect(warn).toHaveBeenCalledWith(`waiting for django-drill pid ${pid}, which is saving scores…`);
+    } finally {
+      busy.kill('SIGKILL');
+    }
+  }, 15_000);
+
+  it('noted by a live pid whose start time differs (a reused pid) is broken at once', async () => {
+    const home = await tempDir();
+    const lockPath = join(home, 'scores.json.lock');
+    await mkdir(lockPath);
+    const stat = await readFile('/proc/self/stat', 'utf8').catch(() => undefined);
+    if (!stat) return; // no /proc here: start times cannot be compared
+    await writeFile(join(lockPath, 'owner.json'), JSON.stringify({ pid: process.ppid, host: hostname(), start: '1' }));
+    const data = await new ScoresStore({ home, warn: vi.fn(), lockTimeoutMs: 300 }).record({ attempts: [attempt()] });
+    expect(data.attempts).toHaveLength(1);
   });
 
   it('noted by a dead pid on this machine is broken at once', async () => {
