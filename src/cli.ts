@@ -3,7 +3,7 @@
  * (and their heavy dependencies: prompts, highlighter, YAML) are imported only when they run,
  * so `--help` costs commander and little else.
  */
-import { homedir } from 'node:os';
+import { homedir, userInfo } from 'node:os';
 import { delimiter, join, resolve } from 'node:path';
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import chalk from 'chalk';
@@ -16,6 +16,7 @@ import type { ScoresStore } from './store/index.js';
 import { historyColumns } from './session/history.js';
 import { readCachedColumns } from './store/columns-cache.js';
 import { DIFFICULTIES, emptyScores } from './types.js';
+import { terminalSafe } from './render/sanitize.js';
 
 const ORDERS = ['smart', 'random', 'file'];
 const EXPORT_FORMATS = ['json', 'csv', 'anki'];
@@ -62,6 +63,22 @@ function seedValue(value: string): number {
 
 const collect = (value: string, previous: string[] = []) => [...previous, value];
 
+/**
+ * The user's home folder. An empty HOME counts as unset (os.homedir() would return "" and put
+ * the data folder in the current directory): the account's home from the system is used.
+ */
+function userHome(): string {
+  const home = homedir();
+  if (home) return home;
+  try {
+    const fromSystem = userInfo().homedir;
+    if (fromSystem) return fromSystem;
+  } catch {
+    // no account entry
+  }
+  throw new UsageError('Cannot find your home folder (HOME is empty).', 'Set HOME, or choose a data folder with --home or DJANGO_DRILL_HOME.');
+}
+
 function globalOptions(program: Command): GlobalOptions {
   const o = program.opts<{ questions?: string[]; home?: string; json?: boolean }>();
   const env = process.env;
@@ -79,7 +96,7 @@ function globalOptions(program: Command): GlobalOptions {
       throw new UsageError(`Question folder not found: ${dir}`, 'Pass a folder of <topic>/*.md files with --questions, or unset DJANGO_DRILL_QUESTIONS.');
     }
   }
-  const home = resolve(o.home ?? (env.DJANGO_DRILL_HOME || join(homedir(), '.django-drill')));
+  const home = resolve(o.home ?? (env.DJANGO_DRILL_HOME || join(userHome(), '.django-drill')));
   return { questions, builtInBank, home, json: o.json === true, color: chalk.level > 0 };
 }
 
@@ -117,14 +134,16 @@ function makeContext(program: Command): Context {
   const now = clock();
   const banks = new Map<boolean, Promise<LoadResult>>();
   let store: Promise<ScoresStore> | undefined;
-  const err = (text: string) => process.stderr.write(`${text}\n`);
+  // Every line printed goes through terminalSafe (render/sanitize.ts): names and paths from a
+  // pack cannot drive the terminal, whichever message prints them.
+  const err = (text: string) => process.stderr.write(`${terminalSafe(text)}\n`);
   const storeOf = () => {
     store ??= import('./store/index.js').then((m) => new m.ScoresStore({ home: opts.home, now, warn: (line) => err(`${chalk.yellow('warning:')} ${line}`) }));
     return store;
   };
   return {
     opts,
-    out: (text) => process.stdout.write(`${text}\n`),
+    out: (text) => process.stdout.write(`${terminalSafe(text)}\n`),
     err,
     warn: (text) => err(`${chalk.yellow('warning:')} ${text}`),
     now,

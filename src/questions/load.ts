@@ -177,10 +177,19 @@ export interface ParsedTopic {
   files: ParsedFile[];
 }
 
-/** Reads a file; an unreadable one becomes a problem instead of a crash. */
+/** Largest question file read: a real question is a few KB; a huge one is an accident or an attack. */
+export const MAX_QUESTION_BYTES = 1024 * 1024;
+
+/** Reads a file; an unreadable or oversized one becomes a problem instead of a crash. */
 export async function readQuestionFile(path: string, folder: string): Promise<ParsedFile> {
   await loadFrontmatterParser();
   try {
+    const info = await stat(path);
+    if (!info.isFile()) return { path, result: { problems: [{ file: path, line: 1, message: 'not a regular file (a FIFO, device or socket): skipped' }] } };
+    if (info.size > MAX_QUESTION_BYTES) {
+      const mb = (info.size / 1024 / 1024).toFixed(1);
+      return { path, result: { problems: [{ file: path, line: 1, message: `the file is ${mb} MB; a question file may be at most 1 MB` }] } };
+    }
     return { path, result: parseQuestion(await readFile(path, 'utf8'), path, folder) };
   } catch (error) {
     const reason = (error as NodeJS.ErrnoException).code ?? (error as Error).message;
@@ -323,6 +332,10 @@ export async function loadPaths(paths: readonly string[]): Promise<LoadResult & 
     } else if (info.isFile()) {
       const folder = basename(dirname(full));
       topics.push({ folder, info: parseTopicInfo(undefined, folder).info, problems: [], files: [await readQuestionFile(full, folder)] });
+    } else if (!info.isDirectory()) {
+      const folder = basename(dirname(full));
+      const problem = { file: full, line: 1, message: 'not a regular file or a folder (a FIFO, device or socket): skipped' };
+      topics.push({ folder, info: parseTopicInfo(undefined, folder).info, problems: [problem], files: [] });
     } else {
       for (const source of await topicSources(full)) topics.push(await parseSource(source));
     }

@@ -19,6 +19,18 @@
 const CONTROL =
   /(?:\x1b[\]PX^_]|[\x90\x98\x9d\x9e\x9f])[^\x07\x1b\x9c\n]*(?:\x07|\x1b\\|\x9c)?|(?:\x1b\[|\x9b)[\x30-\x3f]*[\x20-\x2f]*[\x40-\x7e]?|\x1b[\x20-\x2f]*[\x30-\x7e]?|[\x00-\x08\x0b-\x1f\x7f-\x9f]/g;
 
+const SGR = /^\x1b\[[0-9;]*m$/;
+
+/**
+ * The last guard before the terminal, for everything the program prints: like `sanitize`, but
+ * keeps colour (SGR) sequences, the only ones the program writes itself. A name from a pack (a
+ * folder called `t2\x1b[2J`, a file name carrying an OSC 52 clipboard write) loses its controls
+ * here even where a message forgot to sanitize it.
+ */
+export function terminalSafe(text: string): string {
+  return text.replace(CONTROL, (m) => (SGR.test(m) ? m : ''));
+}
+
 /** `text` without any terminal control sequence or control character (keeps `\n` and `\t`). */
 export function sanitize(text: string): string {
   return text.replace(CONTROL, '');

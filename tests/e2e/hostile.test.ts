@@ -1,0 +1,71 @@
+/** Names, sizes and file kinds a hostile pack or an odd environment brings. */
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { terminalSafe } from '../../src/render/sanitize.js';
+import { questionFile, tempDir, writeBank } from '../helpers.js';
+import { cleanEnv, run } from './harness.js';
+
+let home: string;
+let env: Record<string, string>;
+let bank: string;
+
+beforeEach(() => {
+  home = tempDir('home-');
+  env = cleanEnv(home);
+  bank = writeBank({ orm: [{ id: 'orm-one', title: 'One' }] });
+});
+
+afterEach(() => {
+  rmSync(home, { recursive: true, force: true });
+  rmSync(bank, { recursive: true, force: true });
+});
+
+const RAW = /\x1b\](?!\d*;?\x07)|\x1b\[2J|\x1b\]52/;
+
+describe('hostile names and files', () => {
+  it('a folder and a file named with escape sequences reach neither stdout nor stderr raw', async () => {
+    const evilTopic = join(bank, 't2\x1b[2J');
+    mkdirSync(evilTopic);
+    writeFileSync(join(evilTopic, 'q.md'), questionFile({ id: 'evil-q' }));
+    // A broken file whose name carries an OSC 52 clipboard write: its warning names it.
+    writeFileSync(join(bank, 'orm', 'x\x1b]52;c;cHduZWQ=\x07.md'), '---\nid: [\n---\n');
+    for (const args of [['list'], ['stats'], ['show', 'evil-q'], ['validate']]) {
+      const r = await run([...args, '--questions', bank], env);
+      expect(r.stdout + r.stderr, args.join(' ')).not.toMatch(RAW);
+    }
+    const list = await run(['list', '--questions', bank], env);
+    expect(list.stdout).toMatch(/^t2\s/m);
+  });
+
+  it('terminalSafe keeps colour and drops every other control', () => {
+    expect(terminalSafe('\x1b[1mbold\x1b[22m \x1b[2Jclear \x1b]0;title\x07x\r')).toBe('\x1b[1mbold\x1b[22m clear x');
+  });
+
+  it('a question file over 1 MB is a validate error, and the rest of the bank loads', async () => {
+    writeFileSync(join(bank, 'orm', 'huge.md'), questionFile({ id: 'orm-huge' }) + 'x'.repeat(1.2 * 1024 * 1024));
+    const v = await run(['validate', '--questions', bank], env);
+    expect(v.code).toBe(1);
+    expect(v.stdout + v.stderr).toMatch(/huge\.md:1: the file is 1\.2 MB; a question file may be at most 1 MB/);
+    const show = await run(['show', 'orm-one', '--questions', bank], env);
+    expect(show.code).toBe(0);
+  });
+
+  it('validate of a FIFO says it skipped something that is not a regular file', async () => {
+    const fifo = join(bank, 'orm', 'pipe.md');
+    execFileSync('mkfifo', [fifo]);
+    const r = await run(['validate', fifo], env);
+    expect(r.code).toBe(1);
+    expect(r.stdout + r.stderr).toContain('not a regular file or a folder');
+  });
+
+  it('an empty HOME counts as unset: no data folder in the current directory', async () => {
+    const cwd = tempDir('cwd-');
+    const r = await run(['stats', '--questions', bank], { ...env, HOME: '', DJANGO_DRILL_HOME: '', PWD: cwd });
+    expect(r.code).toBe(0);
+    expect(existsSync(join(cwd, '.django-drill'))).toBe(false);
+    expect(existsSync(join(home, '.django-drill'))).toBe(false);
+    rmSync(cwd, { recursive: true, force: true });
+  });
+});
