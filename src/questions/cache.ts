@@ -13,6 +13,7 @@ import { mkdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { asciiJson, sweep, writeCacheFile } from '../cache-files.js';
 import type { Question } from '../types.js';
+import { crc32 } from '../binary-file.js';
 import { decodeIndex, encodeIndex, Folder, PARSER_ID, type IndexFile } from './cache-index.js';
 import {
   assemble,
@@ -87,9 +88,14 @@ export interface CacheOptions {
 // Cache files are written as pure ASCII (anything else as a JSON \u escape) and read as latin1:
 // V8 then copies the bytes into a string without decoding UTF-8, a few ms on a 10,000-question
 // index. A file that is not ASCII cannot be one of ours (CACHE_VERSION), so nothing is misread.
+// The first line is a CRC-32 of the JSON after it: a damaged file is parsed again from the
+// question files, never served.
 function readJson<T extends { v: number; build: string }>(path: string): T | undefined {
   try {
-    const data = JSON.parse(readFileSync(path, 'latin1')) as T;
+    const bytes = readFileSync(path);
+    const body = bytes.subarray(9);
+    if (bytes[8] !== 10 || bytes.toString('latin1', 0, 8) !== crc32(body).toString(16).padStart(8, '0')) return undefined;
+    const data = JSON.parse(body.toString('latin1')) as T;
     return data && data.v === CACHE_VERSION && data.build === PARSER_ID ? data : undefined;
   } catch {
     return undefined;
@@ -97,7 +103,8 @@ function readJson<T extends { v: number; build: string }>(path: string): T | und
 }
 
 function writeJson(path: string, data: unknown): void {
-  writeCacheFile(path, asciiJson(data));
+  const body = Buffer.from(asciiJson(data), 'latin1');
+  writeCacheFile(path, Buffer.concat([Buffer.from(`${crc32(body).toString(16).padStart(8, '0')}\n`, 'latin1'), body]));
 }
 
 const NO_PROBLEMS: Problem[] = [];
@@ -110,12 +117,23 @@ function bodyOf(question: Question): Body {
 }
 
 export async function loadBankCached(roots: readonly string[], home: string, options: CacheOptions = { bodies: true }): Promise<LoadResult> {
+  try {
+    return await loadWithCache(roots, home, options, false);
+  } catch {
+    // A cache file that decodes but holds the wrong shape (a hand edit, a flipped byte, another
+    // build's layout) must mean "rebuild", never an error: load again from the files alone,
+    // which rewrites the cache. A failure then is a real one and is thrown.
+    return loadWithCache(roots, home, options, true);
+  }
+}
+
+async function loadWithCache(roots: readonly string[], home: string, options: CacheOptions, fresh: boolean): Promise<LoadResult> {
   const dir = join(home, 'cache');
   const key = rootsKey(roots);
   const indexPath = join(dir, `bank-${key}.idx`);
   const bodiesPath = join(dir, `bank-${key}.bodies.json`);
-  const index: IndexFile = readIndex(indexPath) ?? { dirs: {}, topics: {} };
-  const stored = options.bodies ? readJson<BodiesFile>(bodiesPath) : undefined;
+  const index: IndexFile = (fresh ? undefined : readIndex(indexPath)) ?? { dirs: {}, topics: {} };
+  const stored = options.bodies && !fresh ? readJson<BodiesFile>(bodiesPath) : undefined;
   const bodies: BodiesFile = stored ?? { v: CACHE_VERSION, build: PARSER_ID, bodies: {} };
 
   const next: IndexFile = { dirs: {}, topics: {} };

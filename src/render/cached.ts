@@ -7,6 +7,7 @@ import { createHash } from 'node:crypto';
 import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import chalk from 'chalk';
+import { crc32 } from '../binary-file.js';
 import { sweepDaily, writeCacheFile } from '../cache-files.js';
 import type { MarkdownOptions } from './markdown.js';
 
@@ -36,14 +37,19 @@ export async function renderMarkdownCached(md: string, opts: MarkdownOptions, ca
   const key = createHash('sha1').update(`${id}\0${level}\0${Math.floor(opts.width ?? 80)}\0${md}`).digest('hex');
   const file = join(cache.dir, `${key}.txt`);
   try {
-    return readFileSync(file, 'utf8');
+    // The first line is a CRC-32 of the rest: a truncated or damaged entry is rendered again.
+    const stored = readFileSync(file);
+    const newline = stored.indexOf(10);
+    const body = stored.subarray(newline + 1);
+    if (newline === 8 && stored.toString('latin1', 0, 8) === crc32(body).toString(16).padStart(8, '0')) return body.toString('utf8');
   } catch {
     // Not cached yet.
   }
   const out = await render(md, opts);
   try {
     mkdirSync(cache.dir, { recursive: true, mode: 0o700 });
-    writeCacheFile(file, out);
+    const body = Buffer.from(out, 'utf8');
+    writeCacheFile(file, Buffer.concat([Buffer.from(`${crc32(body).toString(16).padStart(8, '0')}\n`, 'latin1'), body]));
     // Renderings of older builds and widths are never read again; a file is written once, so
     // its mtime is its age, and one still in use is only rendered again.
     const now = Date.now();

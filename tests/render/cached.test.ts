@@ -1,5 +1,6 @@
-import { existsSync, mkdirSync, readdirSync, utimesSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { crc32 } from '../../src/binary-file.js';
 import { describe, expect, it } from 'vitest';
 import { renderMarkdownCached } from '../../src/render/cached.js';
 import { renderMarkdown } from '../../src/render/markdown.js';
@@ -18,9 +19,22 @@ describe('rendered-Markdown cache', () => {
     expect(first).toBe(await renderMarkdown(md, { color: false, width: 60 }));
     const [file] = renderings(dir);
     expect(file).toMatch(/^[0-9a-f]{40}\.txt$/);
-    // Proof that the second call reads the file instead of rendering.
-    writeFileSync(join(dir, file as string), 'FROM CACHE');
+    // Proof that the second call reads the file instead of rendering (with a valid checksum).
+    const body = Buffer.from('FROM CACHE');
+    writeFileSync(join(dir, file as string), `${crc32(body).toString(16).padStart(8, '0')}\nFROM CACHE`);
     expect(await renderMarkdownCached(md, { color: false, width: 60 }, cache)).toBe('FROM CACHE');
+  });
+
+  it('a truncated or damaged entry is rendered again, never shown', async () => {
+    const dir = join(tempDir(), 'render');
+    const cache = { dir, id: 'test-1' };
+    const fresh = await renderMarkdownCached(md, { color: false, width: 60 }, cache);
+    const path = join(dir, renderings(dir)[0] as string);
+    const stored = readFileSync(path);
+    for (const damaged of [stored.subarray(0, stored.length - 5), Buffer.concat([stored.subarray(0, 20), Buffer.from('X'), stored.subarray(21)]), Buffer.alloc(0)]) {
+      writeFileSync(path, damaged);
+      expect(await renderMarkdownCached(md, { color: false, width: 60 }, cache)).toBe(fresh);
+    }
   });
 
   it('keys on text, width, colour and renderer id', async () => {

@@ -158,3 +158,21 @@ describe('last attempts', () => {
     expect(last.constructor).toEqual({ count: 2, score: 1, at: expect.any(String) });
   });
 });
+
+describe('history cache integrity', () => {
+  it('a flipped byte or a cut in history.bin means rebuild, never wrong numbers', async () => {
+    const { encodeColumns, decodeColumns, historyColumns } = await import('../../src/session/history.js');
+    const attempts = Array.from({ length: 20 }, (_, i) => ({
+      questionId: `q${i % 5}`, topic: 'orm', at: new Date(Date.UTC(2026, 10, 1 + i)).toISOString(), score: (i % 4) / 3 > 1 ? 1 : (i % 4) / 3,
+      rating: 'good' as const, keypointsHit: [], durationMs: 1000 + i, sessionId: `s${i % 3}`, mode: 'drill' as const,
+    }));
+    const bytes = encodeColumns(historyColumns({ version: 2, attempts, cards: {}, sessions: [] }), 'stamp');
+    expect(decodeColumns(bytes)).toBeDefined();
+    for (let at = 0; at < bytes.length; at += 7) {
+      const damaged = Buffer.from(bytes);
+      damaged[at] = (damaged[at] as number) ^ 0x10;
+      expect(decodeColumns(damaged), `byte ${at}`).toBeUndefined();
+    }
+    expect(decodeColumns(bytes.subarray(0, bytes.length - 1))).toBeUndefined();
+  });
+});
