@@ -15,6 +15,7 @@ import type { LoadResult } from './questions/load.js';
 import type { ScoresStore } from './store/index.js';
 import { historyColumns } from './session/history.js';
 import { readCachedColumns } from './store/columns-cache.js';
+import { fileStamp } from './file-stamp.js';
 import { DIFFICULTIES, emptyScores } from './types.js';
 import { terminalSafe } from './render/sanitize.js';
 
@@ -173,7 +174,7 @@ function makeContext(program: Command): Context {
       } catch {
         // Unreadable: the store reports it properly.
       }
-      return (st && readCachedColumns(opts.home, { size: st.size, mtimeMs: st.mtimeMs })) ?? (await storeOf()).readColumns();
+      return (st && readCachedColumns(opts.home, fileStamp(st))) ?? (await storeOf()).readColumns();
     },
   };
 }

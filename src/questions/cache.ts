@@ -14,6 +14,7 @@ import { join } from 'node:path';
 import { asciiJson, sweep, writeCacheFile } from '../cache-files.js';
 import type { Question } from '../types.js';
 import { crc32 } from '../binary-file.js';
+import { changeTime } from '../file-stamp.js';
 import { decodeIndex, encodeIndex, Folder, PARSER_ID, type IndexFile } from './cache-index.js';
 import {
   assemble,
@@ -133,6 +134,12 @@ async function loadWithCache(roots: readonly string[], home: string, options: Ca
   const indexPath = join(dir, `bank-${key}.idx`);
   const bodiesPath = join(dir, `bank-${key}.bodies.json`);
   const index: IndexFile = (fresh ? undefined : readIndex(indexPath)) ?? { dirs: {}, topics: {} };
+  let indexWrittenAt = 0;
+  try {
+    indexWrittenAt = statSync(indexPath, { throwIfNoEntry: false })?.mtimeMs ?? 0;
+  } catch {
+    // An unusable cache folder: nothing is cached.
+  }
   const stored = options.bodies && !fresh ? readJson<BodiesFile>(bodiesPath) : undefined;
   const bodies: BodiesFile = stored ?? { v: CACHE_VERSION, build: PARSER_ID, bodies: {} };
 
@@ -165,8 +172,12 @@ async function loadWithCache(roots: readonly string[], home: string, options: Ca
       const j = byName ? (byName.get(source.names[i] as string) ?? -1) : i;
       const m = source.mtimes[i] as number;
       const s = source.sizes[i] as number;
+      // Key: size and change time (file-stamp.ts). A file whose change time is not before the
+      // index's own is not trusted (git's racy rule: on a file system with coarse timestamps it
+      // may have changed again within the same tick) and is parsed again.
       const hit =
         j >= 0 &&
+        m < indexWrittenAt &&
         old.sameFile(j, m, s) &&
         (!options.bodies || !old.hasQuestion(j) || sameFile(bodies.bodies[sourcePath(source, i)], m, s));
       if (hit) at[i] = j;
@@ -181,7 +192,7 @@ async function loadWithCache(roots: readonly string[], home: string, options: Ca
       const topicPath = source.topicFile ?? join(source.dir, '_topic.md');
       const topicStat = source.topicFile ? statOf(source.topicFile) : { m: 0, s: -1 };
       let topic = index.topics[topicPath];
-      if (!topic || !topicStat || !sameFile(topic, topicStat.m, topicStat.s)) {
+      if (!topic || !topicStat || !sameFile(topic, topicStat.m, topicStat.s) || topicStat.m >= indexWrittenAt) {
         const parsed = await readTopicInfo(source);
         topic = { m: topicStat?.m ?? 0, s: topicStat?.s ?? -1, info: parsed.info, p: parsed.problems };
         changed = true;
@@ -298,7 +309,7 @@ async function loadWithCache(roots: readonly string[], home: string, options: Ca
 function statOf(path: string): { m: number; s: number } | undefined {
   try {
     const st = statSync(path);
-    return { m: st.mtimeMs, s: st.size };
+    return { m: changeTime(st), s: st.size };
   } catch {
     return undefined;
   }

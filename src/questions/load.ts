@@ -4,6 +4,7 @@
  */
 import { readdirSync, statSync } from 'node:fs';
 import { readFile, stat } from 'node:fs/promises';
+import { changeTime } from '../file-stamp.js';
 import { basename, dirname, join, relative, resolve, sep } from 'node:path';
 import type { Bank, Question, QuestionRefs, TopicInfo } from '../types.js';
 import { loadFrontmatterParser, parseQuestion, parseTopicInfo, type ParseResult, type Problem } from './parse.js';
@@ -131,7 +132,8 @@ function topicSource(dir: string, hint?: ListingHint): TopicSource {
       // EACCES on a parent, a loop of links...: not a file we can read.
     }
     if (!st?.isFile()) continue;
-    mtimes[names.length] = st.mtimeMs;
+    // The file's change time (mtime or ctime, whichever is later: file-stamp.ts).
+    mtimes[names.length] = changeTime(st);
     sizes[names.length] = st.size;
     names.push(name);
   }

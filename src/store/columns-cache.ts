@@ -1,6 +1,7 @@
 /**
  * The history columns of `<home>/scores.json`, cached in `<home>/cache/history.bin` and keyed by
- * the size and mtime of scores.json. Reading is synchronous on purpose: `list` and `stats` then
+ * the file stamp of scores.json (size, mtime, ctime, inode: file-stamp.ts), so a backup restored
+ * over it with its old mtime and size is never taken for the file the cache was built from. Reading is synchronous on purpose: `list` and `stats` then
  * never hand control back to the event loop on their way to the output, so the garbage
  * collector's deferred tasks do not run in a process that is about to exit anyway.
  */
@@ -8,18 +9,13 @@ import { mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { writeCacheFile } from '../cache-files.js';
 import { join } from 'node:path';
 import { decodeColumns, encodeColumns, type HistoryColumns } from '../session/history.js';
+import { sameFileStamp, type FileStamp } from '../file-stamp.js';
 
-export interface ScoresStamp {
-  size: number;
-  mtimeMs: number;
-}
+export type ScoresStamp = FileStamp;
 
 const cachePath = (home: string) => join(home, 'cache', 'history.bin');
 
-const sameStamp = (a: ScoresStamp, b: unknown): boolean => {
-  const other = b as Partial<ScoresStamp> | null | undefined;
-  return other?.size === a.size && other.mtimeMs === a.mtimeMs;
-};
+const sameStamp = sameFileStamp;
 
 /** The cached columns if they were built from scores.json as `stamp` describes it, else undefined. */
 export function readCachedColumns(home: string, stamp: ScoresStamp): HistoryColumns | undefined {

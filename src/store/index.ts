@@ -10,6 +10,7 @@ import { join, resolve } from 'node:path';
 import { DrillError } from '../errors.js';
 import { historyColumns, type HistoryColumns } from '../session/history.js';
 import { readCachedColumns, writeCachedColumns } from './columns-cache.js';
+import { fileStamp, sameFileStamp } from '../file-stamp.js';
 import type { Attempt, ScoresFile, SessionRecord } from '../types.js';
 import { emptyScores, SCORES_VERSION } from '../types.js';
 
@@ -213,14 +214,14 @@ export class ScoresStore {
   async readColumns(): Promise<HistoryColumns> {
     const before = await stat(this.path).catch(() => undefined);
     if (!before) return historyColumns(emptyScores());
-    const stamp = { size: before.size, mtimeMs: before.mtimeMs };
+    const stamp = fileStamp(before);
     const cached = readCachedColumns(this.home, stamp);
     if (cached) return cached;
     const columns = historyColumns(await this.read());
     // Only cache what belongs to the file as it still is (a save, or a move aside of a corrupt
     // file, may have happened meanwhile).
     const after = await stat(this.path).catch(() => undefined);
-    if (after && after.size === stamp.size && after.mtimeMs === stamp.mtimeMs) writeCachedColumns(this.home, columns, stamp);
+    if (after && sameFileStamp(stamp, fileStamp(after))) writeCachedColumns(this.home, columns, stamp);
     return columns;
   }
 
@@ -455,7 +456,7 @@ export class ScoresStore {
     // Bring the history columns (list, stats) in step with the file just written, still under
     // the lock: `stats` right after a drill then reads them instead of parsing the whole history.
     // Once per session, not per answer: on a 100,000-attempt history it takes about 180 ms.
-    writeCachedColumns(this.home, historyColumns(data), { size: written.size, mtimeMs: written.mtimeMs });
+    writeCachedColumns(this.home, historyColumns(data), fileStamp(written));
   }
 
   private failure(action: 'save' | 'reset' | 'read', err: unknown): unknown {

@@ -251,3 +251,23 @@ describe('bank cache', () => {
     });
   });
 });
+
+describe('a question file edited with its mtime put back', () => {
+  it('is read again: a same-size edit with utimes restored never shows the old text', async () => {
+    const { utimesSync, statSync: st } = await import('node:fs');
+    const root = writeBank({ orm: [{ id: 'orm-a', title: 'Cache me' }] });
+    const home = tempDir();
+    const file = join(root, 'orm', 'orm-a.md');
+    utimesSync(file, 1_700_000_000, 1_700_000_000);
+    await new Promise((r) => setTimeout(r, 20));
+    await loadBankCached([root], home, { bodies: true });
+    const before = st(file);
+    // A typo fixed letter for letter: same size; then the old mtime restored (cp -p, rsync -a).
+    writeFileSync(file, readFileSync(file, 'utf8').replace('Cache me', 'Cache us'));
+    utimesSync(file, 1_700_000_000, 1_700_000_000);
+    expect(st(file).size).toBe(before.size);
+    expect(st(file).mtimeMs).toBe(before.mtimeMs);
+    const { bank } = await loadBankCached([root], home, { bodies: true });
+    expect(bank.questions[0]?.title).toBe('Cache us');
+  });
+});

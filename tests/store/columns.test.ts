@@ -1,12 +1,13 @@
 /** The history in columns: same stats as the full history, and a cache that is never stale. */
 import { existsSync } from 'node:fs';
-import { readFile, stat, writeFile } from 'node:fs/promises';
+import { readFile, stat, utimes, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { decodeColumns, encodeColumns, historyColumns } from '../../src/session/history.js';
 import { questionProgress } from '../../src/session/progress.js';
 import { computeStats } from '../../src/session/stats.js';
 import { readCachedColumns } from '../../src/store/columns-cache.js';
+import { fileStamp } from '../../src/file-stamp.js';
 import { ScoresStore } from '../../src/store/index.js';
 import type { Bank } from '../../src/types.js';
 import { attempt, removeTempDirs, session, tempDir } from './helpers.js';
@@ -127,10 +128,7 @@ describe('history columns', () => {
   it('are written when a session ends, so the next stats does not parse the history', async () => {
     const home = await tempDir();
     const store = new ScoresStore({ home, warn: vi.fn() });
-    const stampOf = async () => {
-      const { size, mtimeMs } = await stat(join(home, 'scores.json'));
-      return { size, mtimeMs };
-    };
+    const stampOf = async () => fileStamp(await stat(join(home, 'scores.json')));
     // An answer in the middle of a session: the columns wait for the end of it.
     await store.record({ attempts: [attempt({ questionId: 'orm-a' })], session: session({ id: 's1' }) });
     expect(readCachedColumns(home, await stampOf())).toBeUndefined();
@@ -160,6 +158,32 @@ describe('last attempts', () => {
 });
 
 describe('history cache integrity', () => {
+  it('a same-size scores.json put back with the old mtime (a restored backup) is never served from the cache', async () => {
+    const home = await tempDir();
+    const store = new ScoresStore({ home, warn: vi.fn() });
+    await store.record({ attempts: [attempt({ questionId: 'orm-a', score: 1 })], session: session({ id: 's1', endedAt: new Date().toISOString() }) });
+    const path = join(home, 'scores.json');
+    // A whole-second mtime, so that putting it back below restores it exactly.
+    await utimes(path, 1_700_000_000, 1_700_000_000);
+    await new ScoresStore({ home, warn: vi.fn() }).readColumns();
+    const before = await stat(path);
+    expect(readCachedColumns(home, fileStamp(before))).toBeDefined();
+    // The same bytes but one digit: same size; then the old mtime restored, as cp -p or rsync -a do.
+    const text = await readFile(path, 'utf8');
+    const edited = text.replace('"score":1,', '"score":0,');
+    expect(edited.length).toBe(text.length);
+    expect(edited).not.toBe(text);
+    await new Promise((r) => setTimeout(r, 20));
+    await writeFile(path, edited);
+    await utimes(path, 1_700_000_000, 1_700_000_000);
+    const after = await stat(path);
+    expect(after.size).toBe(before.size);
+    expect(after.mtimeMs).toBe(before.mtimeMs);
+    expect(readCachedColumns(home, fileStamp(after))).toBeUndefined();
+    const columns = await new ScoresStore({ home, warn: vi.fn() }).readColumns();
+    expect(Array.from(columns.score)).toEqual([0]);
+  });
+
   it('a flipped byte or a cut in history.bin means rebuild, never wrong numbers', async () => {
     const { encodeColumns, decodeColumns, historyColumns } = await import('../../src/session/history.js');
     const attempts = Array.from({ length: 20 }, (_, i) => ({
