@@ -1,11 +1,20 @@
 /** Builders shared by tests: question files, banks on disk, histories. */
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Attempt, Bank, Question } from '../src/types.js';
 
+const made: string[] = [];
+
+/** A new temp folder; tests/setup.ts removes it when the test file is done. */
 export function tempDir(prefix = 'drill-'): string {
-  return mkdtempSync(join(tmpdir(), prefix));
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  made.push(dir);
+  return dir;
+}
+
+export function removeMadeTempDirs(): void {
+  for (const dir of made.splice(0)) rmSync(dir, { recursive: true, force: true });
 }
 
 export interface QuestionSpec {

@@ -3,7 +3,7 @@
  * commands and the session runner stay testable with a fake UI.
  */
 import { checkbox, confirm, select } from '@inquirer/prompts';
-import { Transform } from 'node:stream';
+import { Writable } from 'node:stream';
 import { wrapText } from '../render/format.js';
 import { keyPrompt, multilineInput, type Clock, type MultilineAnswer } from './prompts.js';
 
@@ -50,18 +50,16 @@ class InterruptedPromptError extends Error {
 
 // Inquirer colours with node:util styleText, which on Node 20 ignores NO_COLOR. Without colour,
 // its output goes through this filter that drops SGR (colour) sequences and keeps cursor moves.
+// A plain Writable that writes to the terminal itself, not a pipe: Inquirer ends its output
+// when a prompt is done, which must not end stdout, and a pipe per prompt would add listeners
+// to stdout each time (MaxListenersExceededWarning after ten prompts).
 function colourlessOutput(target: NodeJS.WriteStream): NodeJS.WritableStream {
-  const stream = new Transform({
-    transform(chunk: Buffer | string, _encoding, callback) {
-      callback(null, chunk.toString().replace(/\x1b\[[0-9;]*m/g, ''));
+  const stream = new Writable({
+    write(chunk: Buffer | string, _encoding, callback) {
+      target.write(chunk.toString().replace(/\x1b\[[0-9;]*m/g, ''));
+      callback();
     },
   });
-  // Inquirer ends its output when a prompt is done: each prompt gets its own filter, and ending
-  // one must not end stdout.
-  stream.pipe(target, { end: false });
-  // Once this prompt's output is through, let go of stdout: its listeners would pile up, one
-  // set per prompt (MaxListenersExceededWarning after ten).
-  stream.once('end', () => stream.unpipe(target));
   Object.defineProperty(stream, 'columns', { get: () => target.columns });
   Object.defineProperty(stream, 'rows', { get: () => target.rows });
   Object.defineProperty(stream, 'isTTY', { get: () => target.isTTY });
