@@ -81,7 +81,7 @@ function userHome(): string {
 }
 
 function globalOptions(program: Command): GlobalOptions {
-  const o = program.opts<{ questions?: string[]; home?: string; json?: boolean }>();
+  const o = program.opts<{ questions?: string[]; pack?: string[]; home?: string; json?: boolean }>();
   const env = process.env;
   let questions: string[];
   let builtInBank = false;
@@ -91,12 +91,18 @@ function globalOptions(program: Command): GlobalOptions {
     questions = [builtInQuestionsDir()];
     builtInBank = true;
   }
-  for (const dir of questions) {
+  // Packs come after the bank: on an id both have, the bank's question wins (assemble()).
+  const packs = (o.pack && o.pack.length > 0 ? o.pack : (env.DJANGO_DRILL_PACKS ?? '').split(delimiter)).filter(Boolean).map((p) => resolve(p));
+  for (const dir of [...questions, ...packs]) {
     const st = existsSync(dir) ? statSync(dir) : undefined;
     if (!st?.isDirectory()) {
-      throw new UsageError(`Question folder not found: ${dir}`, 'Pass a folder of <topic>/*.md files with --questions, or unset DJANGO_DRILL_QUESTIONS.');
+      const hint = packs.includes(dir)
+        ? 'Pass a folder of <topic>/*.md files with --pack, or fix DJANGO_DRILL_PACKS.'
+        : 'Pass a folder of <topic>/*.md files with --questions, or unset DJANGO_DRILL_QUESTIONS.';
+      throw new UsageError(`Question folder not found: ${dir}`, hint);
     }
   }
+  questions = [...questions, ...packs.filter((p) => !questions.includes(p))];
   const home = resolve(o.home ?? (env.DJANGO_DRILL_HOME || join(userHome(), '.django-drill')));
   return { questions, builtInBank, home, json: o.json === true, color: chalk.level > 0 };
 }
@@ -196,6 +202,7 @@ function buildProgram(): Command {
     .version(version(), '-v, --version', 'print the version')
     .helpOption('-h, --help', 'show help')
     .option('--questions <dir>', 'question bank folder, replaces the built-in bank (repeatable; env DJANGO_DRILL_QUESTIONS)', collect)
+    .option('--pack <dir>', 'a question pack added to the bank in use (repeatable; env DJANGO_DRILL_PACKS)', collect)
     .option('--home <dir>', 'where scores.json lives (env DJANGO_DRILL_HOME; default ~/.django-drill)')
     .option('--json', 'machine-readable output on stdout (list, stats, validate, show)')
     .option('--no-color', 'no colours (also NO_COLOR=1)')

@@ -276,8 +276,10 @@ export function assemble(input: readonly (ParsedTopic | AssemblyTopic)[]): LoadR
       if (id === undefined) continue;
       const first = seen.get(id);
       if (first !== undefined) {
-        const firstPath = (topics[from[first] as number] as AssemblyTopic).path(at[first] as number);
-        problems.push({ file: topic.path(i), line: topic.idLineAt(i), message: `duplicate id "${id}" (already used by ${displayPath(firstPath)})` });
+        const firstTopic = topics[from[first] as number] as AssemblyTopic;
+        const firstPath = firstTopic.path(at[first] as number);
+        const firstLine = firstTopic.idLineAt(at[first] as number);
+        problems.push({ file: topic.path(i), line: topic.idLineAt(i), message: `duplicate id "${id}" (already used by ${displayPath(firstPath)}:${firstLine}); this question is skipped` });
         continue;
       }
       from[ids.length] = t;

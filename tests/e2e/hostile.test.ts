@@ -69,3 +69,31 @@ describe('hostile names and files', () => {
     rmSync(cwd, { recursive: true, force: true });
   });
 });
+
+describe('--pack beside the built-in bank', () => {
+  it('adds its questions; a topic of the same name merges; a colliding id is skipped with a warning, the built-in one wins', async () => {
+    const pack = writeBank({
+      orm: [
+        { id: 'orm-my-own', title: 'My own ORM question' },
+        { id: 'orm-n-plus-one', title: 'A pack question reusing a built-in id' },
+      ],
+      mine: [{ id: 'mine-first', title: 'First of mine' }],
+    });
+    const builtIn = await run(['list', '--json'], env);
+    const builtInCount = (JSON.parse(builtIn.stdout) as { topics: { questions: number }[] }).topics.reduce((s, t) => s + t.questions, 0);
+    const r = await run(['list', '--json', '--pack', pack], env);
+    expect(r.code).toBe(0);
+    const doc = JSON.parse(r.stdout) as { topics: { topic: string; questions: number }[] };
+    expect(doc.topics.reduce((s, t) => s + t.questions, 0)).toBe(builtInCount + 2);
+    expect(doc.topics.map((t) => t.topic)).toContain('mine');
+    expect(r.stderr).toMatch(/duplicate id "orm-n-plus-one" \(already used by .*questions[\\/]orm[\\/]n-plus-one\.md:\d+\); this question is skipped/);
+    const shown = await run(['show', 'orm-n-plus-one', '--pack', pack], env);
+    expect(shown.stdout).not.toContain('A pack question reusing a built-in id');
+    const viaEnv = await run(['show', 'mine-first'], { ...env, DJANGO_DRILL_PACKS: pack });
+    expect(viaEnv.code).toBe(0);
+    const v = await run(['validate', '--pack', pack], env);
+    expect(v.code).toBe(1);
+    expect(v.stdout + v.stderr).toContain('duplicate id "orm-n-plus-one"');
+    rmSync(pack, { recursive: true, force: true });
+  });
+});

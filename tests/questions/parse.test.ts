@@ -147,7 +147,7 @@ describe('loadBank', () => {
     expect(bank.questions.filter((q) => q.id === 'shared-id')).toHaveLength(1);
     // Topics load in name order, so models/dupe.md keeps the id and orm's copy is the duplicate.
     expect(bank.questions.find((q) => q.id === 'shared-id')?.file).toMatch(/models[\\/]dupe\.md$/);
-    expect(problems.map((p) => p.message)).toEqual([expect.stringMatching(/^duplicate id "shared-id" \(already used by .*models[\\/]dupe\.md\)$/)]);
+    expect(problems.map((p) => p.message)).toEqual([expect.stringMatching(/^duplicate id "shared-id" \(already used by .*models[\\/]dupe\.md:2\); this question is skipped$/)]);
     expect(problems[0]?.file).toMatch(/orm[\\/]shared-id\.md$/);
     expect(problems[0]?.line).toBe(2);
   });
