@@ -2,10 +2,10 @@
  * The one seam to the interactive terminal: every prompt and spinner of the program is here, so
  * commands and the session runner stay testable with a fake UI.
  */
-import { checkbox, confirm, select } from '@inquirer/prompts';
+import { checkbox, confirm } from '@inquirer/prompts';
 import { Writable } from 'node:stream';
 import { wrapText } from '../render/format.js';
-import { keyPrompt, multilineInput, type Clock, type MultilineAnswer } from './prompts.js';
+import { keyPrompt, listPrompt, multilineInput, type Clock, type MultilineAnswer } from './prompts.js';
 
 export type { Clock, MultilineAnswer } from './prompts.js';
 
@@ -24,10 +24,10 @@ export interface DrillUI {
   waitForReveal(clock?: Clock): Promise<RevealAction>;
   /** `--type`: the typed answer before the reveal. */
   typeAnswer(clock?: Clock): Promise<MultilineAnswer>;
-  /** Self-grading: which key points were covered. */
-  gradeKeypoints(keypoints: readonly string[], preticked: readonly number[]): Promise<number[]>;
-  /** Choice question: index of the picked choice, -1 when the clock ran out. */
-  choose(choices: readonly string[], clock?: Clock): Promise<number>;
+  /** Self-grading: which key points were covered; `s` skips the question, `q` quits. */
+  gradeKeypoints(keypoints: readonly string[], preticked: readonly number[]): Promise<number[] | 'skip' | 'quit'>;
+  /** Choice question: index of the picked choice, -1 when the clock ran out; `s` skips, `q` quits. */
+  choose(choices: readonly string[], clock?: Clock): Promise<number | 'skip' | 'quit'>;
   /** After an answer: Enter next, f follow-ups, s skip, q quit. `saved: false` says it is not on disk yet. */
   afterAnswer(options: { followUps: boolean; last: boolean; saved?: boolean }): Promise<NextAction>;
   pickTopics(rows: readonly TopicRow[]): Promise<string[]>;
@@ -77,8 +77,7 @@ export interface UIOptions {
 /** A choice's text wrapped to `width`, its later lines under the text (after "❯ A. "). */
 export function wrapChoice(label: string, text: string, width: number): string {
   const lines = wrapText(text, Math.max(20, width - label.length - 3));
-  // Inquirer puts "❯ " (or two spaces) before the first line only.
-  return lines.map((line, i) => (i === 0 ? `${label}${line}` : `${' '.repeat(label.length + 2)}${line}`)).join('\n');
+  return lines.map((line, i) => (i === 0 ? `${label}${line}` : `${' '.repeat(label.length)}${line}`)).join('\n');
 }
 
 export function createTerminalUI(options: UIOptions): DrillUI {
@@ -120,37 +119,16 @@ export function createTerminalUI(options: UIOptions): DrillUI {
       return run(multilineInput({ message: 'Your answer', clock }, contextFor()));
     },
     async gradeKeypoints(keypoints, preticked) {
-      return run(checkbox(
-        {
-          message: 'Which key points did you cover?',
-          choices: keypoints.map((point, index) => ({ name: point, value: index, checked: preticked.includes(index) })),
-          theme: { style: { renderSelectedChoices: (selected: readonly unknown[]) => `${selected.length} of ${keypoints.length}` } },
-          pageSize: Math.max(7, keypoints.length),
-          loop: false,
-          required: false,
-        },
-        contextFor(),
-      ));
+      const items = keypoints.map((point) => wrapChoice('', point, width() - 3));
+      const answer = await run(listPrompt({ message: 'Which key points did you cover?', items, multiple: true, checked: preticked }, contextFor()));
+      return answer.action === 'submit' ? answer.picked : answer.action === 'timeout' ? [] : answer.action;
     },
     async choose(choices, clock) {
-      const names = choices.map((text, index) => wrapChoice(`${String.fromCharCode(65 + index)}. `, text, width()));
-      const config = {
-        message: 'Your answer',
-        // Wrapped here at word boundaries, under their text: the terminal would cut words.
-        choices: names.map((name, index) => ({ name, value: index })),
-        // Every line of every choice in view: a page counts lines, not choices.
-        pageSize: Math.max(6, names.reduce((n, name) => n + name.split('\n').length, 0)),
-        loop: false,
-      };
-      if (!clock) return run(select<number>(config, contextFor()));
-      // Under the clock the prompt is aborted when time runs out; that counts as a wrong answer.
-      const left = Math.max(1, clock.limitSec * 1000 - (Date.now() - clock.startedAt));
-      try {
-        return await run(select<number>(config, contextFor(AbortSignal.any([interrupted.signal, AbortSignal.timeout(left)]))));
-      } catch (error) {
-        if (error instanceof Error && error.name === 'AbortPromptError') return -1;
-        throw error;
-      }
+      const items = choices.map((text, index) => wrapChoice(`${String.fromCharCode(65 + index)}. `, text, width()));
+      const answer = await run(listPrompt({ message: 'Your answer', items, multiple: false, ...(clock ? { clock } : {}) }, contextFor()));
+      // The clock running out counts as a wrong answer.
+      if (answer.action === 'timeout') return -1;
+      return answer.action === 'submit' ? (answer.picked[0] ?? -1) : answer.action;
     },
     async afterAnswer({ followUps, last, saved = true }) {
       const keys = [

@@ -3,7 +3,7 @@
  * redraws, Ctrl-C → ExitPromptError) and its test harness. A countdown is part of the prompt's
  * own render, so ticking never corrupts what the user types.
  */
-import { createPrompt, isEnterKey, makeTheme, useEffect, useKeypress, usePrefix, useState, type Status } from '@inquirer/core';
+import { createPrompt, isDownKey, isEnterKey, isSpaceKey, isUpKey, makeTheme, useEffect, useKeypress, usePrefix, useState, type Status } from '@inquirer/core';
 import chalk from 'chalk';
 
 export interface Clock {
@@ -148,3 +148,78 @@ export const multilineInput = createPrompt((config: MultilineConfig, done: (valu
     `  ${line}`,
   ].join('\n');
 });
+
+export type ListAnswer = { action: 'submit'; picked: number[] } | { action: 'skip' } | { action: 'quit' } | { action: 'timeout' };
+
+export interface ListConfig {
+  message: string;
+  /** What each item shows (may span lines: wrapped by the caller). */
+  items: string[];
+  /** Tick any number (key points) or pick one (choices). */
+  multiple: boolean;
+  checked?: readonly number[];
+  clock?: Clock;
+}
+
+/**
+ * A list to pick from, with the session's keys: ↑↓ move, Space tick (multiple), `a` all,
+ * Enter done; a letter picks a choice directly (single); `s` skips the question and `q` quits
+ * the session, as at every prompt of a session.
+ */
+export const listPrompt = createPrompt((config: ListConfig, done: (value: ListAnswer) => void): string => {
+  const theme = makeTheme({});
+  const [status, setStatus] = useState<Status>('idle');
+  const [cursor, setCursor] = useState(0);
+  const [ticked, setTicked] = useState<number[]>([...(config.checked ?? [])]);
+  const [summary, setSummary] = useState('');
+  const prefix = usePrefix({ status, theme });
+  const count = config.items.length;
+  const finish = (answer: ListAnswer, text: string) => {
+    setSummary(text);
+    setStatus('done');
+    done(answer);
+  };
+  const now = useClock(config.clock, () => {
+    if (status === 'idle') finish({ action: 'timeout' }, "time's up");
+  });
+  useKeypress((key) => {
+    if (status !== 'idle') return;
+    const name = (key.name ?? '').toLowerCase();
+    if (isUpKey(key)) setCursor((cursor - 1 + count) % count);
+    else if (isDownKey(key)) setCursor((cursor + 1) % count);
+    else if (isEnterKey(key)) {
+      if (config.multiple) {
+        const picked = [...ticked].sort((a, b) => a - b);
+        finish({ action: 'submit', picked }, `${picked.length} of ${count}`);
+      } else {
+        finish({ action: 'submit', picked: [cursor] }, letter(cursor));
+      }
+    } else if (name === 's') finish({ action: 'skip' }, 'skip');
+    else if (name === 'q') finish({ action: 'quit' }, 'quit');
+    else if (config.multiple && isSpaceKey(key)) setTicked(ticked.includes(cursor) ? ticked.filter((i) => i !== cursor) : [...ticked, cursor]);
+    else if (config.multiple && name === 'a') setTicked(ticked.length === count ? [] : config.items.map((_, i) => i));
+    else if (!config.multiple && /^[a-z]$/.test(name) && name.charCodeAt(0) - 97 < count) finish({ action: 'submit', picked: [name.charCodeAt(0) - 97] }, name.toUpperCase());
+  });
+  const message = theme.style.message(config.message, status);
+  if (status === 'done') return `${prefix} ${message} ${theme.style.answer(summary)}`;
+  const rows = config.items.map((item, i) => {
+    const pointer = i === cursor ? chalk.cyan('❯') : ' ';
+    const box = config.multiple ? (ticked.includes(i) ? chalk.green('◉') : '◯') : '';
+    const [first = '', ...rest] = item.split('\n');
+    const pad = ' '.repeat(config.multiple ? 2 : 1);
+    return [`${pointer}${box}${config.multiple ? ' ' : ' '}${i === cursor ? chalk.cyan(first) : first}`, ...rest.map((l) => `${pad} ${l}`)].join('\n');
+  });
+  const b = chalk.bold;
+  const long = config.multiple
+    ? `${b('↑↓')} move · ${b('Space')} tick · ${b('a')} all · ${b('Enter')} done · ${b('s')} skip · ${b('q')} quit`
+    : `${b('↑↓')} move · ${b('Enter')} or a letter picks · ${b('s')} skip · ${b('q')} quit`;
+  const short = config.multiple ? `${b('Space')} tick · ${b('Enter')} done · ${b('s')} skip · ${b('q')} quit` : `${b('Enter')} picks · ${b('s')} skip · ${b('q')} quit`;
+  const clock = config.clock ? `   ${formatCountdown(config.clock, now)}` : '';
+  // The keys' line must not wrap: a wrapped line breaks the prompt's redraw.
+  const columns = process.stdout.columns || 80;
+  const help = [long, short].find((h) => stripSgr(h + clock).length + 2 < columns) ?? short;
+  return `${prefix} ${message}\n${rows.join('\n')}\n${chalk.dim('  ')}${help}${clock}`;
+});
+
+const letter = (i: number) => String.fromCharCode(65 + i);
+const stripSgr = (text: string) => text.replace(/\x1b\[[0-9;]*m/g, '');

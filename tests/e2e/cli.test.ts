@@ -307,3 +307,36 @@ describe('usage errors that help', () => {
     expect(await t.exited).toBe(2);
   });
 });
+
+describe('the session keys work at every prompt', () => {
+  it('s at the key-point list skips without saving; q at the choice list quits with the summary', async () => {
+    const keysBank = writeBank({
+      orm: [
+        { id: 'orm-open-one', title: 'Open one', difficulty: 'junior' },
+        { id: 'orm-open-two', title: 'Open two', difficulty: 'junior' },
+        { id: 'orm-pick', title: 'Pick one', difficulty: 'mid', type: 'choice' },
+      ],
+    });
+    const t = spawnTerminal(['drill', 'orm', '--order', 'file', '--questions', keysBank], env);
+    await t.waitFor('[1/3]');
+    t.write(KEY.enter);
+    const list = await t.waitFor('Which key points did you cover?');
+    t.write('s');
+    await t.waitFor('[2/3]');
+    expect(list).toBeDefined();
+    t.write(KEY.enter);
+    await t.waitFor('s skip · q quit');
+    t.write(KEY.space + KEY.enter);
+    await t.waitFor('Saved.');
+    t.write(KEY.enter);
+    // 1 of 3 key points is rated again: it comes back at the end, so the total is now 4.
+    await t.waitFor(/\[3\/\d\]/);
+    await t.waitFor('Enter or a letter picks');
+    t.write('q');
+    const end = await t.waitFor('Session summary');
+    expect(end).toBeDefined();
+    expect(await t.exited).toBe(0);
+    const scores = readScores();
+    expect(scores.attempts.map((a: { questionId: string }) => a.questionId)).toEqual(['orm-open-two']);
+  });
+});

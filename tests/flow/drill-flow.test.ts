@@ -14,7 +14,7 @@ import { attempt, fakeContext, makeBank, makeQuestion } from '../helpers.js';
 
 vi.mock('../../src/ui/prompts.js', async (importOriginal) => {
   const actual = await importOriginal<typeof import('../../src/ui/prompts.js')>();
-  return { ...actual, keyPrompt: wrapPrompt(actual.keyPrompt), multilineInput: wrapPrompt(actual.multilineInput) };
+  return { ...actual, keyPrompt: wrapPrompt(actual.keyPrompt), multilineInput: wrapPrompt(actual.multilineInput), listPrompt: wrapPrompt(actual.listPrompt) };
 });
 
 const open = makeQuestion('orm-open', {

@@ -24,6 +24,7 @@ export const askChoice: AskKind = async (io, question, clock, startedAt) => {
   // The select prompt cannot show a ticking clock; say the limit once instead.
   if (clock) ctx.out(formatCountdown(clock, Date.now()));
   const shown = await io.prompt(() => ui.choose(order.map((i) => question.choices[i]?.text ?? ''), clock));
+  if (shown === 'skip' || shown === 'quit') return { status: shown };
   const picked = shown < 0 ? -1 : (order[shown] ?? -1);
   const overtime = picked < 0 || pastClock(clock, startedAt);
   const grade = gradeChoice(question, picked);

@@ -30,5 +30,6 @@ export const askOpen: AskKind = async (io, question, clock, startedAt) => {
   ctx.out(await io.md(question.answer));
   const preticked = typed ? preTick(question.keypoints, typed) : [];
   const covered = await io.prompt(() => ui.gradeKeypoints(question.keypoints, preticked));
+  if (covered === 'skip' || covered === 'quit') return { status: covered };
   return { status: 'answered', grade: gradeOpen(question, covered, overtime), overtime, ...(typed !== undefined ? { typed } : {}) };
 };
