@@ -13,7 +13,7 @@ import { sanitize } from './sanitize.js';
 
 export interface MarkdownOptions {
   color: boolean;
-  /** Wrap width for text (code is never wrapped). Default 80. */
+  /** Wrap width for text; code lines wider than it continue after a ↪. Default 80. */
   width?: number;
 }
 
@@ -291,7 +291,7 @@ function renderBlock(block: Block, width: number, state: RenderState, depth: num
     case 'paragraph':
       return inlineLines(block.text, width, state);
     case 'code':
-      return renderCode(block.code, block.lang, state);
+      return renderCode(block.code, block.lang, state, width);
     case 'rule':
       return [c.dim('─'.repeat(Math.min(width, 40)))];
     case 'quote': {
@@ -322,7 +322,39 @@ function renderBlock(block: Block, width: number, state: RenderState, depth: num
   }
 }
 
-function renderCode(code: string, lang: string, state: RenderState): string[] {
+/**
+ * Code lines wider than the text are cut at `width` and continue on the next line after a `↪`
+ * (as bat does), so that a narrow terminal never breaks a token where it likes. Colour codes
+ * are copied, not counted.
+ */
+export function wrapCodeLine(line: string, width: number, marker: string): string[] {
+  if (visibleWidth(line) <= width) return [line];
+  const out: string[] = [];
+  let current = '';
+  let count = 0;
+  const limit = (first: boolean) => (first ? width : width - 2);
+  for (let i = 0; i < line.length; ) {
+    const esc = /^\x1b\[[0-9;]*m/.exec(line.slice(i, i + 24));
+    if (esc) {
+      current += esc[0];
+      i += esc[0].length;
+      continue;
+    }
+    const ch = String.fromCodePoint(line.codePointAt(i) as number);
+    if (count >= limit(out.length === 0)) {
+      out.push(current);
+      current = '';
+      count = 0;
+    }
+    current += ch;
+    count += 1;
+    i += ch.length;
+  }
+  out.push(current);
+  return out.map((part, k) => (k === 0 ? part : `${marker} ${part}`));
+}
+
+function renderCode(code: string, lang: string, state: RenderState, width = 80): string[] {
   const language = highlightLanguage(lang);
   let text = code;
   if (state.color && language && state.highlight) {
@@ -333,7 +365,8 @@ function renderCode(code: string, lang: string, state: RenderState): string[] {
       text = code;
     }
   }
-  return text.split('\n').map((line) => (line ? `  ${line}` : ''));
+  const marker = state.c.dim('↪');
+  return text.split('\n').flatMap((line) => (line ? wrapCodeLine(line, Math.max(10, width - 2), marker).map((part) => `  ${part}`) : ['']));
 }
 
 function hasHighlightableCode(blocks: Block[]): boolean {

@@ -10,7 +10,7 @@ import chalk from 'chalk';
 import type { Context } from '../context.js';
 import { DrillError } from '../errors.js';
 import { renderMarkdownCached } from '../render/cached.js';
-import { percent, relativeDue } from '../render/format.js';
+import { percent, relativeDue, wrapText } from '../render/format.js';
 import type { ScoresStore } from '../store/index.js';
 import type { Attempt, Mode, Question, ScoresFile, SessionRecord } from '../types.js';
 import { isPromptExit, type Clock, type DrillUI, type NextAction } from '../ui/index.js';
@@ -78,11 +78,18 @@ export interface LoopOptions {
 /** Ctrl-C arrived between two prompts. */
 class SessionInterrupted extends Error {}
 
-function header(turn: Turn): string {
+/** `[3/10] orm · mid · Title`, wrapped at word boundaries to the terminal's width. */
+function header(turn: Turn, columns: number): string {
   const { question, parent } = turn;
   const title = parent ? `${parent.topic} · ${parent.title}` : [question.topic, question.difficulty, question.title].join(' · ');
-  const again = turn.reask ? chalk.yellow(' (again)') : '';
-  return `\n${chalk.dim(`[${turn.counter}]`)} ${chalk.bold(title)}${again}`;
+  const counter = `[${turn.counter}]`;
+  const lines = wrapText(`${counter} ${title}${turn.reask ? ' (again)' : ''}`, Math.max(20, Math.min(columns, 100)));
+  const styled = lines.map((line, i) => {
+    const body = i === 0 ? line.slice(counter.length + 1) : line;
+    const text = turn.reask && i === lines.length - 1 && body.endsWith(' (again)') ? `${chalk.bold(body.slice(0, -8))}${chalk.yellow(' (again)')}` : chalk.bold(body);
+    return i === 0 ? `${chalk.dim(counter)} ${text}` : text;
+  });
+  return `\n${styled.join('\n')}`;
 }
 
 /** Saves after every answer; keeps what failed to save and retries it with the next one. */
@@ -184,7 +191,7 @@ export async function runLoop(
   /** One turn: show, ask, grade, save, then the key after it. 'quit' ends the session. */
   async function askTurn(turn: Turn): Promise<'next' | 'quit'> {
     const { question } = turn;
-    ctx.out(header(turn));
+    ctx.out(header(turn, ctx.columns));
     ctx.out(await md(question.prompt || question.title));
     const startedAt = Date.now();
     const clock = policy.clock(turn, startedAt);

@@ -103,7 +103,8 @@ export function createTerminalUI(options: UIOptions): DrillUI {
     async waitForReveal(clock) {
       return run(keyPrompt(
         {
-          message: 'Answer aloud (or in your head), then press Enter to reveal',
+          // A message wider than the terminal would wrap and break the prompt's redraw.
+          message: width() >= 64 ? 'Answer aloud (or in your head), then press Enter to reveal' : 'Answer, then press Enter',
           keys: [
             { key: 'enter', label: 'reveal', value: 'reveal' as RevealAction },
             { key: 's', label: 'skip', value: 'skip' as RevealAction },
@@ -137,7 +138,7 @@ export function createTerminalUI(options: UIOptions): DrillUI {
         ...(followUps ? [{ key: 'f', label: 'follow-ups', value: 'followups' as NextAction }] : []),
         { key: 'q', label: 'quit', value: 'quit' as NextAction },
       ];
-      const message = saved ? 'Saved.' : 'Not saved yet — retried with your next answer.';
+      const message = saved ? 'Saved.' : width() >= 52 ? 'Not saved yet — retried with your next answer.' : 'Not saved yet (retried next).';
       return run(keyPrompt({ message, keys }, contextFor()));
     },
     async pickTopics(rows) {

@@ -324,8 +324,9 @@ describe('the session keys work at every prompt', () => {
     t.write('s');
     await t.waitFor('[2/3]');
     expect(list).toBeDefined();
+    await t.waitFor('press Enter to reveal');
     t.write(KEY.enter);
-    await t.waitFor('s skip · q quit');
+    await t.waitFor('Which key points did you cover?');
     t.write(KEY.space + KEY.enter);
     await t.waitFor('Saved.');
     t.write(KEY.enter);

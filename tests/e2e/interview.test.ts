@@ -67,20 +67,25 @@ describe('interview in a pseudo-terminal', () => {
     await t.waitFor('Saved.');
     t.write(KEY.enter);
     await t.waitFor(/\[1\/3 · follow-up\][^\n]*\n[^\n]*Second follow-up of/);
+    await t.waitFor('press Enter to reveal');
     t.write(KEY.enter);
     await t.waitFor('Deeper answer of');
+    await t.waitFor('Which key points did you cover?');
     t.write('a' + KEY.enter);
     await t.waitFor('Saved.');
     t.write(KEY.enter);
     // 2: nothing ticked → the interviewer moves on.
     await t.waitFor('[2/3]');
+    await t.waitFor('press Enter to reveal');
     t.write(KEY.enter);
     await t.waitFor('Which key points did you cover?');
     t.write(KEY.enter);
     await t.waitFor('The interviewer moves on.');
+    await t.waitFor('Saved.');
     t.write(KEY.enter);
     // 3: two of three key points (67 %) → its deeper follow-up, answered with nothing.
     await t.waitFor('[3/3]');
+    await t.waitFor('press Enter to reveal');
     t.write(KEY.enter);
     await t.waitFor('Which key points did you cover?');
     t.write(KEY.space + KEY.down + KEY.space + KEY.enter);
@@ -88,6 +93,7 @@ describe('interview in a pseudo-terminal', () => {
     await t.waitFor('Saved.');
     t.write(KEY.enter);
     await t.waitFor('[3/3 · follow-up]');
+    await t.waitFor('press Enter to reveal');
     t.write(KEY.enter);
     await t.waitFor('Which key points did you cover?');
     t.write(KEY.enter);
@@ -116,6 +122,7 @@ describe('interview in a pseudo-terminal', () => {
   it('Ctrl-C half-way: the scorecard so far, the report written, the answers kept, exit 130', async () => {
     const t = spawnTerminal(['interview', '--minutes', '10', '--seed', '1', '--questions', bank], env);
     await t.waitFor('[1/3]');
+    await t.waitFor('press Enter to reveal');
     t.write(KEY.enter);
     await t.waitFor('Which key points did you cover?');
     t.write(KEY.enter);

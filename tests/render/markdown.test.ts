@@ -112,10 +112,21 @@ describe('wrapping', () => {
     for (const line of lines.slice(1)) expect(line.startsWith('  ')).toBe(true);
   });
 
-  it('never wraps code blocks', async () => {
+  it('wraps a code line wider than the text with a ↪ on each continuation, losing no character', async () => {
     const code = `x = ${'"a", '.repeat(30)}`;
     const out = await plain(`${fence}python\n${code}\n${fence}`, 40);
-    expect(out).toBe(`  ${code}`);
+    const lines = out.split('\n');
+    expect(lines.length).toBeGreaterThan(1);
+    for (const line of lines) expect(visibleWidth(line)).toBeLessThanOrEqual(40);
+    expect(lines.slice(1).every((l) => l.startsWith('  ↪ '))).toBe(true);
+    expect(lines.map((l, i) => (i === 0 ? l.slice(2) : l.slice(4))).join('')).toBe(code);
+    // A line that fits is left alone.
+    expect(await plain(`${fence}python\nx = 1\n${fence}`, 40)).toBe('  x = 1');
+  });
+
+  it('wraps coloured code by visible width, keeping every colour code', async () => {
+    const out = await coloured(`${fence}python\nvalue = compute("${'abc '.repeat(20)}")\n${fence}`, 40);
+    for (const line of out.split('\n')) expect(visibleWidth(line)).toBeLessThanOrEqual(40);
   });
 
   it('measures width without the colour codes', async () => {
