@@ -2,7 +2,7 @@
 import chalk from 'chalk';
 import type { Context } from '../context.js';
 import { questionsOf, resolveTopics } from '../questions/bank.js';
-import { percent, plural, relativeDue, table } from '../render/format.js';
+import { percent, plural, relativeDue, table, truncate } from '../render/format.js';
 import { questionProgress, topicProgressOf } from '../session/progress.js';
 import { refsOf } from '../types.js';
 import { loadBankWithWarnings } from './common.js';
@@ -33,10 +33,14 @@ export async function listCommand(ctx: Context, topicNames: string[]): Promise<v
       );
       return;
     }
+    // Names and numbers are never cut: a narrow terminal drops the title column instead.
+    const narrow = width < 60;
     ctx.out(
       table(
-        rows.map((t) => [t.topic.name, t.topic.title, String(t.total), `${t.seen}`, t.due > 0 ? chalk.yellow(String(t.due)) : '0', percent(t.mastery)]),
-        { head: ['topic', 'title', 'questions', 'seen', 'due', 'mastery'], align: ['left', 'left', 'right', 'right', 'right', 'right'], width, shrink: [1], overflow: 'truncate' },
+        rows.map((t) => [t.topic.name, ...(narrow ? [] : [t.topic.title]), String(t.total), `${t.seen}`, t.due > 0 ? chalk.yellow(String(t.due)) : '0', percent(t.mastery)]),
+        narrow
+          ? { head: ['topic', 'total', 'seen', 'due', 'mastery'], align: ['left', 'right', 'right', 'right', 'right'], width }
+          : { head: ['topic', 'title', 'questions', 'seen', 'due', 'mastery'], align: ['left', 'left', 'right', 'right', 'right', 'right'], width, shrink: [1], overflow: 'truncate' },
       ),
     );
     ctx.out(chalk.dim(`${plural(refsOf(bank).ids.length, 'question')} in ${plural(bank.topics.length, 'topic')}. Drill one: django-drill drill <topic>`));
@@ -67,6 +71,19 @@ export async function listCommand(ctx: Context, topicNames: string[]): Promise<v
         }),
       }, null, 2),
     );
+    return;
+  }
+  if (width < 70) {
+    // Narrow: the id on a line of its own (never cut: `show` needs it), then level, last score,
+    // due, and the title shortened to the width.
+    const lines: string[] = [];
+    for (const q of questions) {
+      const p = progress.get(q.id);
+      const last = p?.lastScore === undefined ? 'new' : `last ${percent(p.lastScore)}`;
+      const due = p?.dueMs === undefined ? '' : ` · ${p.due ? chalk.yellow(relativeDue(p.dueMs, now)) : relativeDue(p.dueMs, now)}`;
+      lines.push(chalk.bold(q.id), `  ${q.difficulty} · ${last}${due}`, `  ${chalk.dim(truncate(q.title, Math.max(10, width - 2)))}`);
+    }
+    ctx.out(lines.join('\n'));
     return;
   }
   ctx.out(

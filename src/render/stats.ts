@@ -113,22 +113,32 @@ export function renderStats(stats: Stats, opts: StatsRenderOptions): string {
   lines.push('');
 
   const accuracyCell = (a: number | null): string => (a === null ? c.dim('-') : percent(a));
+  // Topic names and numbers are never cut: a narrower terminal loses the bars, then the
+  // 30-day accuracy column.
+  // The richest layout whose natural width fits (gaps of 2 between 6 columns).
+  const nameWidth = Math.max(5, ...stats.topics.map((t) => visibleWidth(t.topic.name)));
+  const fits = (bars: boolean, accuracy: boolean) => {
+    const seenWidth = Math.max(4, ...stats.topics.map((t) => `${t.seen}/${t.total}`.length));
+    const dueWidth = Math.max(3, ...stats.topics.map((t) => String(t.due).length));
+    const columns = [nameWidth, bars ? BAR_CELLS + 5 : 7, seenWidth, dueWidth, ...(accuracy ? [7] : []), accuracy ? 9 : 6];
+    return columns.reduce((a, b) => a + b, 0) + 2 * (columns.length - 1) <= width;
+  };
+  const withBars = fits(true, true);
+  const withAccuracy = withBars || fits(false, true);
   lines.push(
     table(
       stats.topics.map((t) => [
         t.topic.name,
-        bar(t.mastery, BAR_CELLS, { percent: true, color: opts.color }),
+        withBars ? bar(t.mastery, BAR_CELLS, { percent: true, color: opts.color }) : percent(t.mastery),
         `${t.seen}/${t.total}`,
         t.due > 0 ? c.yellow(String(t.due)) : '0',
-        accuracyCell(t.accuracy30d),
+        ...(withAccuracy ? [accuracyCell(t.accuracy30d)] : []),
         readinessLabel(t.readiness, opts.color),
       ]),
       {
-        head: ['topic', 'mastery', 'seen', 'due', '30d acc', 'readiness'],
-        align: ['left', 'left', 'right', 'right', 'right', 'left'],
+        head: ['topic', 'mastery', 'seen', 'due', ...(withAccuracy ? ['30d acc'] : []), withAccuracy ? 'readiness' : 'ready?'],
+        align: ['left', withBars ? 'left' : 'right', 'right', 'right', ...(withAccuracy ? ['right' as const] : []), 'left'],
         width,
-        overflow: 'truncate',
-        shrink: [0],
         color: opts.color,
       },
     ),

@@ -97,3 +97,12 @@ describe('--pack beside the built-in bank', () => {
     rmSync(pack, { recursive: true, force: true });
   });
 });
+
+describe('a 40-column terminal', () => {
+  it('list shows whole ids (show needs them) and whole topic names', async () => {
+    const t = (await import('./harness.js')).spawnTerminal(['list', 'orm', '--questions', bank], env, { cols: 40, rows: 40 });
+    const out = await t.waitFor('orm-one');
+    expect(await t.exited).toBe(0);
+    expect(out).toMatch(/^orm-one\s*$/m);
+  });
+});
