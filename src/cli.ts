@@ -325,6 +325,14 @@ Exit codes: 0 ok, 1 failure, 2 usage error, 130 interrupted.`,
     });
 
   program
+    .command('doctor')
+    .description('read-only check of your data folder, caches and bank, with fixes (exit 1 if something needs attention)')
+    .action(async () => {
+      const { doctorCommand } = await import('./commands/doctor.js');
+      await doctorCommand(makeContext(program));
+    });
+
+  program
     .command('reset [topics...]')
     .description('forget progress (all or some topics), keeping a backup copy')
     .option('-y, --yes', 'do not ask for confirmation')
