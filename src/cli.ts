@@ -232,6 +232,7 @@ Exit codes: 0 ok, 1 failure, 2 usage error, 130 interrupted.`,
       .option('--tag <tag>', 'only questions with this tag (repeatable)', collect)
       .option('--timed [seconds]', "interview clock per question (default: the question's time or 120)", seconds)
       .option('--type', 'type your answer before the reveal')
+      .option('--no-pager', 'print long answers instead of paging them')
       .addOption(new Option('--order <order>', 'question order').choices(ORDERS).default('smart'))
       .option('--seed <n>', 'seed for --order random and the order of choices (same seed, same order)', seedValue)
       .option('--id <id>', 'only this question (repeatable; a follow-up id drills its question)', collect);
@@ -262,7 +263,8 @@ Exit codes: 0 ok, 1 failure, 2 usage error, 130 interrupted.`,
     .option('--type', 'type your answers before the reveal')
     .option('--seed <n>', 'seed for a reproducible interview', seedValue)
     .option('--report <path>', 'write the Markdown report here (default <home>/reports/interview-<time>.md)')
-    .action(async (topics: string[], options: { level: 'junior' | 'mid' | 'senior'; minutes: number; type?: boolean; seed?: number; report?: string }) => {
+    .option('--no-pager', 'print long answers instead of paging them')
+    .action(async (topics: string[], options: { level: 'junior' | 'mid' | 'senior'; minutes: number; type?: boolean; seed?: number; report?: string; pager?: boolean }) => {
       const { interviewCommand } = await import('./commands/interview.js');
       await interviewCommand(makeContext(program), topics, options);
     });
@@ -285,7 +287,8 @@ Exit codes: 0 ok, 1 failure, 2 usage error, 130 interrupted.`,
     .description("today's share of the study plan, then the updated forecast")
     .option('--type', 'type your answers before the reveal')
     .option('--seed <n>', 'seed for the order of choices', seedValue)
-    .action(async (options: { type?: boolean; seed?: number }) => {
+    .option('--no-pager', 'print long answers instead of paging them')
+    .action(async (options: { type?: boolean; seed?: number; pager?: boolean }) => {
       const { todayCommand } = await import('./commands/today.js');
       await todayCommand(makeContext(program), options);
     });

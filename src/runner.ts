@@ -17,8 +17,10 @@ export interface SessionPlan extends QueuePlan {
   type: boolean;
   /** Seed of the choice order (`--seed`); a fixed default keeps tests reproducible. */
   seed?: number;
+  /** Page long answers (off with --no-pager). */
+  pager?: boolean;
 }
 
 export function runSession(ctx: Context, ui: DrillUI, _bank: Bank, store: ScoresStore, initial: ScoresFile, plan: SessionPlan): Promise<SessionOutcome> {
-  return runLoop(ctx, ui, store, initial, new QueuePolicy(plan), { type: plan.type, seed: plan.seed ?? 0 });
+  return runLoop(ctx, ui, store, initial, new QueuePolicy(plan), { type: plan.type, seed: plan.seed ?? 0, pager: plan.pager === true });
 }

@@ -27,6 +27,7 @@ export interface InterviewFlags {
   type?: boolean;
   seed?: number;
   report?: string;
+  pager?: boolean;
 }
 
 /** The topics asked for, or the interview set (those of INTERVIEW_TOPICS the bank has; else all). */
@@ -95,7 +96,7 @@ export async function interviewCommand(ctx: Context, topicNames: string[], flags
   const opener = `Mock ${flags.level} interview: ${picked.length} questions over ${flags.minutes} minutes (${topics.map((t) => t.name).join(', ')}). Answer aloud as you would to the interviewer; the clock runs from now.`;
   screen.out(wrapText(opener, Math.min(screen.columns, 100)).join('\n'));
   const policy = new InterviewPolicy(picked, topics.map((t) => t.name), flags.minutes * 60, Date.now());
-  const outcome = await runLoop(screen, ui, store, scores, policy, { type: flags.type === true, seed });
+  const outcome = await runLoop(screen, ui, store, scores, policy, { type: flags.type === true, seed, pager: flags.pager !== false });
 
   const card = scorecardOf({
     entries: policy.entries,

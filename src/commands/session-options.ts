@@ -13,6 +13,8 @@ export interface SessionFlags {
   new?: boolean;
   difficulty?: Difficulty;
   tag?: string[];
+  /** false with `--no-pager`. */
+  pager?: boolean;
   /** `--id`: only these questions (a follow-up id stands for its question). */
   id?: string[];
   timed?: number | true;
@@ -35,7 +37,7 @@ export function sessionPlan(
   flags: SessionFlags,
 ): SessionPlan {
   const seed = flags.seed ?? Math.floor(Math.random() * 2 ** 31);
-  return { mode, topics: topics.map((t) => t.name), questions, limit, timed: timedOption(flags), type: flags.type === true, seed };
+  return { mode, topics: topics.map((t) => t.name), questions, limit, timed: timedOption(flags), type: flags.type === true, seed, pager: flags.pager !== false };
 }
 
 export async function createUI(ctx: Context): Promise<DrillUI> {

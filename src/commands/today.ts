@@ -8,7 +8,7 @@ import { loadBankWithWarnings, requireTerminal } from './common.js';
 import { currentPlan, NO_PLAN_HINT } from './plan.js';
 import { createUI, runAndSummarize, sessionPlan, type SessionFlags } from './session-options.js';
 
-export async function todayCommand(ctx: Context, flags: Pick<SessionFlags, 'type' | 'seed'>): Promise<void> {
+export async function todayCommand(ctx: Context, flags: Pick<SessionFlags, 'type' | 'seed' | 'pager'>): Promise<void> {
   const { bank } = await loadBankWithWarnings(ctx);
   const store = await ctx.store();
   const scores = await store.read();

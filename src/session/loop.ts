@@ -17,6 +17,7 @@ import { isPromptExit, type Clock, type DrillUI, type NextAction } from '../ui/i
 import { hashString, seededRandom, type Grade } from './engine.js';
 import { ASKERS, type AskContext } from './kinds/index.js';
 import { ruler } from './kinds/open.js';
+import { page } from '../ui/pager.js';
 
 /** One question put to the user. */
 export interface Turn {
@@ -71,6 +72,8 @@ export interface SessionPolicy {
 
 export interface LoopOptions {
   type: boolean;
+  /** Page long answers (README "Pager"); off with --no-pager. */
+  pager?: boolean;
   /** The session's seed: the order of choices, reproducible with `--seed`. */
   seed: number;
 }
@@ -195,7 +198,15 @@ export async function runLoop(
     ctx.out(await md(question.prompt || question.title));
     const startedAt = Date.now();
     const clock = policy.clock(turn, startedAt);
-    const io: AskContext = { ctx, ui, md, prompt, type: options.type, random: seededRandom(options.seed ^ hashString(question.id)) };
+    const io: AskContext = {
+      ctx,
+      ui,
+      md,
+      prompt,
+      type: options.type,
+      random: seededRandom(options.seed ^ hashString(question.id)),
+      page: (text) => options.pager === true && ctx.stdoutIsTTY && page(text, { enabled: true, rows: process.stdout.rows || 0 }),
+    };
     const asked = await ASKERS[question.type](io, question, clock, startedAt);
     if (asked.status === 'quit') return 'quit';
     if (asked.status === 'skip') return 'next';

@@ -12,10 +12,11 @@ export function cleanEnv(home: string, extra: Record<string, string> = {}): Reco
   const env: Record<string, string> = {};
   for (const [k, v] of Object.entries(process.env)) {
     // CI=true makes chalk drop colour even on a terminal; a user's shell has none of these.
-    if (v === undefined || k.startsWith('DJANGO_DRILL') || ['NO_COLOR', 'FORCE_COLOR', 'DEBUG', 'CI', 'GITHUB_ACTIONS'].includes(k) || k.startsWith('VITEST')) continue;
+    if (v === undefined || k.startsWith('DJANGO_DRILL') || ['NO_COLOR', 'FORCE_COLOR', 'DEBUG', 'CI', 'GITHUB_ACTIONS', 'PAGER', 'LESS'].includes(k) || k.startsWith('VITEST')) continue;
     env[k] = v;
   }
-  return { ...env, HOME: home, USERPROFILE: home, TERM: 'xterm-256color', ...extra };
+  // No pager in tests (a test that checks paging sets its own).
+  return { ...env, HOME: home, USERPROFILE: home, TERM: 'xterm-256color', DJANGO_DRILL_PAGER: 'cat', ...extra };
 }
 
 export interface RunResult {

@@ -106,3 +106,31 @@ describe('a 40-column terminal', () => {
     expect(out).toMatch(/^orm-one\s*$/m);
   });
 });
+
+describe('the pager', () => {
+  it('pages an answer taller than the terminal, with the question above it; --no-pager prints it', async () => {
+    const { spawnTerminal, KEY } = await import('./harness.js');
+    const long = Array.from({ length: 60 }, (_, i) => `Line ${i + 1} of a long model answer.`).join('\n\n');
+    const pagerBank = writeBank({ orm: [{ id: 'orm-long', title: 'Long answer', body: `What is the long story?\n\n## Answer\n${long}\n` }] });
+    const paged = join(home, 'paged.txt');
+    const t = spawnTerminal(['drill', 'orm', '--questions', pagerBank], { ...env, DJANGO_DRILL_PAGER: `cat > '${paged}'` }, { cols: 80, rows: 24 });
+    await t.waitFor('press Enter to reveal');
+    t.write(KEY.enter);
+    await t.waitFor('(model answer shown in the pager)');
+    await t.waitFor('Which key points did you cover?');
+    t.write('q');
+    await t.exited;
+    const text = (await import('node:fs')).readFileSync(paged, 'utf8');
+    expect(text).toMatch(/── Question[\s\S]*What is the long story\?[\s\S]*── Model answer[\s\S]*Line 60 of a long model answer\./);
+
+    const u = spawnTerminal(['drill', 'orm', '--no-pager', '--questions', pagerBank], { ...env, DJANGO_DRILL_PAGER: `cat > '${paged}.2'` }, { cols: 80, rows: 24 });
+    await u.waitFor('press Enter to reveal');
+    u.write(KEY.enter);
+    await u.waitFor('Which key points did you cover?');
+    u.write('q');
+    await u.exited;
+    expect(existsSync(`${paged}.2`)).toBe(false);
+    expect(u.text()).toContain('Line 60 of a long model answer.');
+    rmSync(pagerBank, { recursive: true, force: true });
+  });
+});

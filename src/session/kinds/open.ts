@@ -26,8 +26,10 @@ export const askOpen: AskKind = async (io, question, clock, startedAt) => {
     ctx.out(`\n${ruler('Your answer', ctx.columns)}`);
     ctx.out(typed ? typed.split('\n').map((l) => `  ${l}`).join('\n') : chalk.dim('  (nothing typed)'));
   }
-  ctx.out(`\n${ruler('Model answer', ctx.columns)}`);
-  ctx.out(await io.md(question.answer));
+  const answer = `\n${ruler('Model answer', ctx.columns)}\n${await io.md(question.answer)}`;
+  // A long answer is paged with the question above it, so the question stays in view.
+  const paged = io.page(`${ruler('Question', ctx.columns)}\n${await io.md(question.prompt || question.title)}\n${answer}`);
+  ctx.out(paged ? chalk.dim(`(model answer shown in the pager)`) : answer);
   const preticked = typed ? preTick(question.keypoints, typed) : [];
   const covered = await io.prompt(() => ui.gradeKeypoints(question.keypoints, preticked));
   if (covered === 'skip' || covered === 'quit') return { status: covered };

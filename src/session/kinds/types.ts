@@ -15,6 +15,8 @@ export interface AskContext {
   type: boolean;
   /** A random source for this question (seeded: the same seed shows the same order). */
   random: () => number;
+  /** Shows a long text through the pager; false when it did not (short, or no pager). */
+  page: (text: string) => boolean;
 }
 
 export type Asked =
