@@ -297,7 +297,6 @@ Exit codes: 0 ok, 1 failure, 2 usage error, 130 interrupted.`,
     .command('list [topics...]')
     .description('topics with counts, or the questions of the given topics')
     .action(async (topics: string[]) => {
-      (await import('./tiers.js')).baselineTiers();
       const { listCommand } = await import('./commands/list.js');
       await listCommand(makeContext(program), topics);
     });
@@ -314,7 +313,6 @@ Exit codes: 0 ok, 1 failure, 2 usage error, 130 interrupted.`,
     .command('stats [topics...]')
     .description('mastery per topic, streak, activity heatmap, weakest questions')
     .action(async (topics: string[]) => {
-      (await import('./tiers.js')).baselineTiers();
       const { statsCommand } = await import('./commands/stats.js');
       await statsCommand(makeContext(program), topics);
     });

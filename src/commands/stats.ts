@@ -25,7 +25,6 @@ import { terminalSafeJson } from '../render/sanitize.js';
 import { renderStats } from '../render/stats.js';
 import { computeStats, type Stats } from '../session/stats.js';
 import type { Readiness } from '../srs/curve.js';
-import { allTiers } from '../tiers.js';
 import { loadBankWithWarnings } from './common.js';
 
 export const STATS_JSON_VERSION = 1;
@@ -92,8 +91,6 @@ export async function statsCommand(ctx: Context, topics: string[]): Promise<void
   const { bank } = await loadBankWithWarnings(ctx, { bodies: false });
   const selected = resolveTopics(bank, topics);
   const scores = await ctx.readHistory();
-  // The pass over every attempt is worth optimising (see tiers.ts).
-  allTiers();
   const stats = computeStats({ bank, scores, now: ctx.now(), topics: selected.map((t) => t.name) });
   if (ctx.opts.json) {
     ctx.out(terminalSafeJson(statsToJson(stats)));
