@@ -9,7 +9,7 @@ import { seededRandom, selectQuestions } from '../session/engine.js';
 import { questionProgress, topicProgress } from '../session/progress.js';
 import { isPromptExit } from '../ui/index.js';
 import { checkTags, loadBankWithWarnings, requireTerminal, topicsOrCommand } from './common.js';
-import { createUI, runAndSummarize, sessionPlan, type SessionFlags } from './session-options.js';
+import { createUI, endSession, runAndSummarize, sessionPlan, type SessionFlags } from './session-options.js';
 
 export async function drillCommand(
   ctx: Context,
@@ -60,5 +60,5 @@ export async function drillCommand(
     if (flags.due) ctx.out(chalk.dim('Nothing is due right now. Try without --due, or: django-drill warmup'));
     return;
   }
-  await runAndSummarize(ctx, ui, bank, store, scores, sessionPlan('drill', topics, selected, count, { ...flags, seed }));
+  endSession(await runAndSummarize(ctx, ui, bank, store, scores, sessionPlan('drill', topics, selected, count, { ...flags, seed })));
 }

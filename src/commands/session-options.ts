@@ -1,6 +1,6 @@
 /** Flags shared by `drill` and `warmup`, and the run of a session with its summary. */
 import type { Context } from '../context.js';
-import { EXIT } from '../errors.js';
+import { InterruptedError } from '../errors.js';
 import type { runSession, SessionPlan } from '../runner.js';
 import type { ScoresStore } from '../store/index.js';
 import type { Bank, Difficulty, Question, ScoresFile, TopicInfo } from '../types.js';
@@ -45,7 +45,10 @@ export async function createUI(ctx: Context): Promise<DrillUI> {
   return createTerminalUI({ color: ctx.opts.color });
 }
 
-/** Runs the session, prints the summary, sets exit code 130 after Ctrl-C. */
+/**
+ * Runs the session and prints the summary. After Ctrl-C the caller prints what else it shows,
+ * then calls endSession(), which throws: only cli.ts turns errors into exit codes.
+ */
 export async function runAndSummarize(
   ctx: Context,
   ui: DrillUI,
@@ -58,6 +61,10 @@ export async function runAndSummarize(
   const { runSession, summarize } = await import('../runner.js');
   const outcome = await runSession(ctx, ui, bank, store, scores, plan);
   ctx.out(summarize(ctx, bank, outcome));
-  if (outcome.interrupted) process.exitCode = EXIT.interrupted;
   return outcome;
+}
+
+/** A session cut by Ctrl-C ends the command with exit 130 (InterruptedError), after its output. */
+export function endSession(outcome: { interrupted: boolean }): void {
+  if (outcome.interrupted) throw new InterruptedError();
 }

@@ -6,7 +6,7 @@ import { targetTime, todayOrder } from '../plan/schedule.js';
 import { countdown, forecastTable, missedNote, planView } from '../plan/view.js';
 import { loadBankWithWarnings, requireTerminal } from './common.js';
 import { currentPlan, NO_PLAN_HINT } from './plan.js';
-import { createUI, runAndSummarize, sessionPlan, type SessionFlags } from './session-options.js';
+import { createUI, endSession, runAndSummarize, sessionPlan, type SessionFlags } from './session-options.js';
 
 export async function todayCommand(ctx: Context, flags: Pick<SessionFlags, 'type' | 'seed' | 'pager'>): Promise<void> {
   const { bank } = await loadBankWithWarnings(ctx);
@@ -32,4 +32,5 @@ export async function todayCommand(ctx: Context, flags: Pick<SessionFlags, 'type
   const after = planView(view.plan, bank, outcome.after, ctx.now());
   ctx.out(`\n${chalk.bold('Forecast on the interview day')}\n${forecastTable(after, ctx.columns)}`);
   ctx.out(`\n${chalk.bold(countdown(after))}`);
+  endSession(outcome);
 }

@@ -10,7 +10,7 @@ import { targetTime, todayOrder } from '../plan/schedule.js';
 import { countdown, forecastTable, planView } from '../plan/view.js';
 import { checkTags, loadBankWithWarnings, requireTerminal } from './common.js';
 import { currentPlan } from './plan.js';
-import { createUI, runAndSummarize, sessionPlan, type SessionFlags } from './session-options.js';
+import { createUI, endSession, runAndSummarize, sessionPlan, type SessionFlags } from './session-options.js';
 
 export async function warmupCommand(ctx: Context, flags: SessionFlags & { topic?: string[] }): Promise<void> {
   const { bank } = await loadBankWithWarnings(ctx);
@@ -45,6 +45,7 @@ export async function warmupCommand(ctx: Context, flags: SessionFlags & { topic?
     const after = planView(plan.plan, bank, outcome.after, ctx.now());
     ctx.out(`\n${chalk.bold(countdown(after))} Forecast on the day:\n${forecastTable(after, ctx.columns)}`);
   }
+  endSession(outcome);
 }
 
 /** The readiness table and one line on what to review last. */

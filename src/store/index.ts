@@ -136,6 +136,14 @@ const stampOf = (st: FileStamp): FileStamp => ({ ino: st.ino, size: st.size, mti
 const sameStamp = (a: FileStamp, b: FileStamp | undefined): boolean =>
   b !== undefined && a.ino === b.ino && a.size === b.size && a.mtimeMs === b.mtimeMs && a.ctimeMs === b.ctimeMs;
 
+/**
+ * A caller's view of a history the store keeps working on: new lists and card map (the store
+ * appends to its own), the same record objects (which it never changes: cards are replaced).
+ */
+function snapshot(data: ScoresFile): ScoresFile {
+  return { version: data.version, attempts: data.attempts.slice(), cards: { ...data.cards }, sessions: data.sessions.slice() };
+}
+
 const identity = (a: Attempt): string => `${a.sessionId}\n${a.questionId}\n${a.at}`;
 
 /** Append the attempts not already in the history; returns those appended. */
@@ -225,8 +233,15 @@ export class ScoresStore {
     return columns;
   }
 
-  /** Add attempts and/or a session (upserted by id) and save. Returns the merged history. */
+  /**
+   * Add attempts and/or a session (upserted by id) and save. Returns the merged history as a
+   * copy of the store's own lists: the next save appends to those, never to what a caller holds.
+   */
   async record(change: { attempts?: Attempt[]; session?: SessionRecord }): Promise<ScoresFile> {
+    return snapshot(await this.recordShared(change));
+  }
+
+  private async recordShared(change: { attempts?: Attempt[]; session?: SessionRecord }): Promise<ScoresFile> {
     const incoming = change.attempts ?? [];
     // Writing something our own reader rejects would get the whole history moved aside next time.
     try {

@@ -237,3 +237,17 @@ describe('ScoresStore basics', () => {
     expect(data.attempts[99_999]).toEqual(attempts[99_999]);
   }, 30_000);
 });
+
+describe('record() hands back a copy', () => {
+  it('the history it returned is not changed by the next save', async () => {
+    const { ScoresStore: Store } = await import('../../src/store/index.js');
+    const { tempDir: dir, attempt: make } = await import('./helpers.js');
+    const store = new Store({ home: await dir(), warn: () => undefined });
+    const first = await store.record({ attempts: [make({ questionId: 'orm-a' })] });
+    const cardBefore = first.cards['orm-a'];
+    await store.record({ attempts: [make({ questionId: 'orm-a' })] });
+    expect(first.attempts).toHaveLength(1);
+    expect(first.cards['orm-a']).toBe(cardBefore);
+    expect((await store.read()).attempts).toHaveLength(2);
+  });
+});
