@@ -34,6 +34,12 @@ export interface StoreOptions {
   lockTimeoutMs?: number;
   /** Clock for the timestamps in the names of kept copies. */
   now?: () => Date;
+  /**
+   * Tests only: called at the named points of a write (lock held, nothing written yet; the new
+   * file renamed into place, its folder not yet fsynced). A hook that throws stops the writer
+   * there, as a crash would (tests/store/fault-points.test.ts).
+   */
+  faultPoint?: (point: 'before-write' | 'after-rename') => void;
 }
 
 export const SCORES_FILE = 'scores.json';
@@ -184,6 +190,7 @@ export class ScoresStore {
   private readonly warn: (line: string) => void;
   private readonly lockTimeoutMs: number;
   private readonly now: () => Date;
+  private readonly faultPoint: StoreOptions['faultPoint'];
   // Calls on one store run one after another: the cross-process lock would serialise them
   // anyway, but only by polling.
   private queue: Promise<unknown> = Promise.resolve();
@@ -203,6 +210,7 @@ export class ScoresStore {
     this.warn = opts.warn ?? ((line) => process.stderr.write(`${line}\n`));
     this.lockTimeoutMs = opts.lockTimeoutMs ?? DEFAULT_LOCK_TIMEOUT_MS;
     this.now = opts.now ?? (() => new Date());
+    this.faultPoint = opts.faultPoint;
   }
 
   /** The history; an empty one when there is no file. Creates nothing. */
@@ -462,8 +470,10 @@ export class ScoresStore {
       throw Object.assign(new Error('another django-drill took over the lock while this one was stalled'), { code: 'ELOCKLOST' });
     }
     await removeOrphanTempFiles(this.path);
+    this.faultPoint?.('before-write');
     const { default: writeFileAtomic } = await import('write-file-atomic');
     await writeFileAtomic(this.path, serializeScores(data, attemptLines), { mode: 0o600, fsync: true });
+    this.faultPoint?.('after-rename');
     await fsyncDir(this.home);
     const written = await stat(this.path).catch(() => undefined);
     if (written) this.written = { data, stamp: stampOf(written), attemptLines };
