@@ -204,7 +204,7 @@ function buildProgram(): Command {
     .option('--questions <dir>', 'question bank folder, replaces the built-in bank (repeatable; env DJANGO_DRILL_QUESTIONS)', collect)
     .option('--pack <dir>', 'a question pack added to the bank in use (repeatable; env DJANGO_DRILL_PACKS)', collect)
     .option('--home <dir>', 'where scores.json lives (env DJANGO_DRILL_HOME; default ~/.django-drill)')
-    .option('--json', 'machine-readable output on stdout (list, stats, validate, show)')
+    .option('--json', 'machine-readable output on stdout (list, stats, validate, show, plan, doctor, interview)')
     .option('--no-color', 'no colours (also NO_COLOR=1)')
     .showSuggestionAfterError(true)
     .addHelpText(
@@ -222,6 +222,62 @@ Examples:
 Exit codes: 0 ok, 1 failure, 2 usage error, 130 interrupted.`,
     );
 
+  addSessionCommands(program);
+  addPlanCommands(program);
+  addInfoCommands(program);
+  return program;
+}
+
+function printError(message: string, hint?: string): void {
+  process.stderr.write(`${chalk.red('error:')} ${message}\n`);
+  if (hint) process.stderr.write(`${chalk.dim('hint:')} ${hint}\n`);
+}
+
+export async function main(argv: string[]): Promise<number> {
+  chalk.level = colorLevel(argv, process.env, process.stdout.isTTY === true);
+  const program = buildProgram();
+  try {
+    await program.parseAsync(argv);
+    return typeof process.exitCode === 'number' ? process.exitCode : EXIT.ok;
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      if (error.code === 'commander.helpDisplayed' || error.code === 'commander.version' || error.code === 'commander.help') return EXIT.ok;
+      const lines = error.message.replace(/^error:\s*/, '').split('\n');
+      // Keep commander's "(Did you mean --count?)" on the same line as the error.
+      const guess = lines.find((l) => /^\(Did you mean/.test(l.trim()));
+      printError([lines[0] ?? '', guess?.trim()].filter(Boolean).join(' '), 'Run django-drill --help for commands and flags.');
+      return EXIT.usage;
+    }
+    if (error instanceof DrillError) {
+      // Already reported by the command (validate's list) or a plain Ctrl-C: no extra line.
+      if (error.message && error.exitCode !== EXIT.interrupted) printError(error.message, error.hint);
+      if (process.env.DEBUG?.split(',').includes('django-drill') && error.stack) process.stderr.write(`${error.stack}\n`);
+      return error.exitCode;
+    }
+    const message = error instanceof Error ? error.message : String(error);
+    printError(`unexpected error: ${message}`, 'Run with DEBUG=django-drill for details, and report it if it repeats.');
+    if (process.env.DEBUG?.split(',').includes('django-drill') && error instanceof Error) process.stderr.write(`${error.stack}\n`);
+    return EXIT.failure;
+  }
+}
+
+// stdout closed early (`django-drill list | head`) is not an error.
+process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+  if (error.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+});
+
+// Not a top-level await: the build ships this module as CommonJS (see scripts/build.mjs).
+void main(process.argv).then((code) => {
+  process.exitCode = code;
+  // Everything is awaited by now (answers saved, caches written); what is left on the event
+  // loop is the garbage collector's deferred work on a heap about to be freed, 10-20 ms after a
+  // big `list` or `stats`. Exit at once, unless some output is still queued (a pipe on macOS).
+  if (process.stdout.writableLength === 0 && process.stderr.writableLength === 0) process.exit();
+});
+
+
+/** drill and warmup, with the flags they share. */
+function addSessionCommands(program: Command): void {
   const sessionFlags = (cmd: Command, defaultCount: number) =>
     cmd
       .option('-n, --count <n>', `how many questions (default ${defaultCount})`, positiveInt)
@@ -255,6 +311,10 @@ Exit codes: 0 ok, 1 failure, 2 usage error, 130 interrupted.`,
       await warmupCommand(makeContext(program), options);
     });
 
+}
+
+/** interview, plan and today. */
+function addPlanCommands(program: Command): void {
   program
     .command('interview [topics...]')
     .description('mock interview: questions at a level, chained follow-ups, one clock, a scorecard and a report')
@@ -292,7 +352,10 @@ Exit codes: 0 ok, 1 failure, 2 usage error, 130 interrupted.`,
       const { todayCommand } = await import('./commands/today.js');
       await todayCommand(makeContext(program), options);
     });
+}
 
+/** list, show, stats, validate, doctor, reset, export. */
+function addInfoCommands(program: Command): void {
   program
     .command('list [topics...]')
     .description('topics with counts, or the questions of the given topics')
@@ -350,53 +413,4 @@ Exit codes: 0 ok, 1 failure, 2 usage error, 130 interrupted.`,
       const { exportCommand } = await import('./commands/export.js');
       await exportCommand(makeContext(program), options);
     });
-
-  return program;
 }
-
-function printError(message: string, hint?: string): void {
-  process.stderr.write(`${chalk.red('error:')} ${message}\n`);
-  if (hint) process.stderr.write(`${chalk.dim('hint:')} ${hint}\n`);
-}
-
-export async function main(argv: string[]): Promise<number> {
-  chalk.level = colorLevel(argv, process.env, process.stdout.isTTY === true);
-  const program = buildProgram();
-  try {
-    await program.parseAsync(argv);
-    return typeof process.exitCode === 'number' ? process.exitCode : EXIT.ok;
-  } catch (error) {
-    if (error instanceof CommanderError) {
-      if (error.code === 'commander.helpDisplayed' || error.code === 'commander.version' || error.code === 'commander.help') return EXIT.ok;
-      const lines = error.message.replace(/^error:\s*/, '').split('\n');
-      // Keep commander's "(Did you mean --count?)" on the same line as the error.
-      const guess = lines.find((l) => /^\(Did you mean/.test(l.trim()));
-      printError([lines[0] ?? '', guess?.trim()].filter(Boolean).join(' '), 'Run django-drill --help for commands and flags.');
-      return EXIT.usage;
-    }
-    if (error instanceof DrillError) {
-      // Already reported by the command (validate's list) or a plain Ctrl-C: no extra line.
-      if (error.message && error.exitCode !== EXIT.interrupted) printError(error.message, error.hint);
-      if (process.env.DEBUG?.split(',').includes('django-drill') && error.stack) process.stderr.write(`${error.stack}\n`);
-      return error.exitCode;
-    }
-    const message = error instanceof Error ? error.message : String(error);
-    printError(`unexpected error: ${message}`, 'Run with DEBUG=django-drill for details, and report it if it repeats.');
-    if (process.env.DEBUG?.split(',').includes('django-drill') && error instanceof Error) process.stderr.write(`${error.stack}\n`);
-    return EXIT.failure;
-  }
-}
-
-// stdout closed early (`django-drill list | head`) is not an error.
-process.stdout.on('error', (error: NodeJS.ErrnoException) => {
-  if (error.code === 'EPIPE') process.exit(process.exitCode ?? 0);
-});
-
-// Not a top-level await: the build ships this module as CommonJS (see scripts/build.mjs).
-void main(process.argv).then((code) => {
-  process.exitCode = code;
-  // Everything is awaited by now (answers saved, caches written); what is left on the event
-  // loop is the garbage collector's deferred work on a heap about to be freed, 10-20 ms after a
-  // big `list` or `stats`. Exit at once, unless some output is still queued (a pipe on macOS).
-  if (process.stdout.writableLength === 0 && process.stderr.writableLength === 0) process.exit();
-});

@@ -157,135 +157,12 @@ async function loadWithCache(roots: readonly string[], home: string, options: Ca
   };
   const sources: TopicSource[] = (await Promise.all(roots.map((root) => topicSources(root, hintFor)))).flat();
 
-  // First pass: where each file sits in the cached folder entry, -1 when it must be parsed.
-  let toParse = 0;
-  const hits = sources.map((source) => {
-    const old = index.dirs[source.dir];
-    const at = new Int32Array(source.names.length).fill(-1);
-    if (!old) {
-      toParse += at.length;
-      return at;
-    }
-    // Usually the listing is unchanged and positions line up; else names are looked up.
-    const byName = old.size === at.length && old.joinedNames() === source.names.join(SEP) ? undefined : new Map(old.names().map((n, k) => [n, k]));
-    for (let i = 0; i < at.length; i++) {
-      const j = byName ? (byName.get(source.names[i] as string) ?? -1) : i;
-      const m = source.mtimes[i] as number;
-      const s = source.sizes[i] as number;
-      // Key: size and change time (file-stamp.ts). A file whose change time is not before the
-      // index's own is not trusted (git's racy rule: on a file system with coarse timestamps it
-      // may have changed again within the same tick) and is parsed again.
-      const hit =
-        j >= 0 &&
-        m < indexWrittenAt &&
-        old.sameFile(j, m, s) &&
-        (!options.bodies || !old.hasQuestion(j) || sameFile(bodies.bodies[sourcePath(source, i)], m, s));
-      if (hit) at[i] = j;
-      else toParse += 1;
-    }
-    return at;
-  });
+  const { hits, toParse } = cacheHits(sources, index, bodies, indexWrittenAt, options);
   const done = toParse > 0 ? options.onParse?.(toParse) : undefined;
-
-  const topics: AssemblyTopic[] = await Promise.all(
-    sources.map(async (source, k) => {
-      const topicPath = source.topicFile ?? join(source.dir, '_topic.md');
-      const topicStat = source.topicFile ? statOf(source.topicFile) : { m: 0, s: -1 };
-      let topic = index.topics[topicPath];
-      if (!topic || !topicStat || !sameFile(topic, topicStat.m, topicStat.s) || topicStat.m >= indexWrittenAt) {
-        const parsed = await readTopicInfo(source);
-        topic = { m: topicStat?.m ?? 0, s: topicStat?.s ?? -1, info: parsed.info, p: parsed.problems };
-        changed = true;
-      }
-      next.topics[topicPath] = topic;
-
-      const old = index.dirs[source.dir];
-      const at = hits[k] as Int32Array;
-      // The cached entry is reused as it is when every file is a hit at its own position.
-      const same = old !== undefined && old.size === at.length && at.every((j, i) => j === i);
-      const entry = same ? old : Folder.empty();
-      if (!same) changed = true;
-
-      // Hits stay in the cached columns (no object per file: 10,000 of them must stay cheap);
-      // only misses are read and parsed.
-      const parsed: (ParsedFile | undefined)[] = new Array<ParsedFile | undefined>(at.length);
-      const misses: Promise<void>[] = [];
-      for (let i = 0; i < at.length; i++) {
-        const j = at[i] as number;
-        if (j >= 0) {
-          if (options.bodies && (old as Folder).hasQuestion(j)) {
-            const path = sourcePath(source, i);
-            nextBodies.bodies[path] = bodies.bodies[path] as BodiesFile['bodies'][string];
-          }
-          continue;
-        }
-        const path = sourcePath(source, i);
-        const m = source.mtimes[i] as number;
-        const s = source.sizes[i] as number;
-        misses.push(
-          readQuestionFile(path, source.folder).then((fresh) => {
-            const question = fresh.result.question;
-            if (question) nextBodies.bodies[path] = { m, s, b: bodyOf(question) };
-            parsed[i] = fresh;
-          }),
-        );
-      }
-      if (misses.length > 0) {
-        await Promise.all(misses);
-        bodiesChanged = true;
-      }
-      if (!same) {
-        // Rebuilt in name order, from the cache for hits and from the parse for the rest.
-        for (let i = 0; i < at.length; i++) {
-          const j = at[i] as number;
-          if (j >= 0) entry.pushFrom(old as Folder, j);
-          else {
-            const result = (parsed[i] as ParsedFile).result;
-            entry.pushParsed(source.names[i] as string, source.mtimes[i] as number, source.sizes[i] as number, result.question, result.problems);
-          }
-        }
-      }
-      // A fresh listing is worth a write once it can be trusted next time (see ListingHint).
-      const listing = source.listing;
-      if (listing !== hints.get(source.dir) && (!same || listing.listedAt - listing.dirMtime > RACY_LISTING_MS)) {
-        entry.setListing(listing, source.names);
-        changed = true;
-      }
-      next.dirs[source.dir] = entry;
-      const from = old as Folder;
-      const j = (i: number) => at[i] as number;
-      const view: AssemblyTopic = {
-        folder: source.folder,
-        info: topic.info,
-        problems: topic.p,
-        count: at.length,
-        path: (i) => sourcePath(source, i),
-        problemsAt: (i) => parsed[i]?.result.problems ?? from.problems(j(i)) ?? NO_PROBLEMS,
-        idAt: (i) => {
-          const fresh = parsed[i];
-          return fresh ? fresh.result.question?.id : from.idAt(j(i));
-        },
-        idLineAt: (i) => {
-          const fresh = parsed[i];
-          return fresh ? (fresh.result.question?.idLine ?? 1) : from.lineAt(j(i));
-        },
-        question: (i) => {
-          const fresh = parsed[i]?.result.question;
-          if (fresh) return fresh;
-          const path = sourcePath(source, i);
-          const question = from.question(j(i), source.folder, path) as Question;
-          const body = options.bodies ? bodies.bodies[path] : undefined;
-          return body ? { ...question, ...body.b } : question;
-        },
-      };
-      // The usual case: the cached entry as it is, every file in its place.
-      if (same) {
-        view.ids = entry.idList();
-        view.noFileProblems = !entry.hasProblems();
-      }
-      return view;
-    }),
-  );
+  const state: LoadState = { index, next, bodies, nextBodies, hints, options, indexWrittenAt, changed: false, bodiesChanged: false };
+  const topics: AssemblyTopic[] = await Promise.all(sources.map((source, k) => loadTopic(state, source, hits[k] as Int32Array)));
+  changed ||= state.changed;
+  bodiesChanged ||= state.bodiesChanged;
   done?.();
 
   // Deleted folders drop out because `next` only holds what exists now.
@@ -325,4 +202,160 @@ function mergeBodies(old: BodiesFile | undefined, fresh: BodiesFile, sources: re
     }
   }
   return merged;
+}
+
+/** What loading one topic from the cache reads and writes. */
+interface LoadState {
+  index: IndexFile;
+  next: IndexFile;
+  bodies: BodiesFile;
+  nextBodies: BodiesFile;
+  hints: Map<string, ListingHint | undefined>;
+  options: CacheOptions;
+  indexWrittenAt: number;
+  changed: boolean;
+  bodiesChanged: boolean;
+}
+
+/** First pass: where each file sits in its cached folder entry, -1 when it must be parsed. */
+function cacheHits(sources: readonly TopicSource[], index: IndexFile, bodies: BodiesFile, indexWrittenAt: number, options: CacheOptions): { hits: Int32Array[]; toParse: number } {
+  let toParse = 0;
+  const hits = sources.map((source) => {
+    const old = index.dirs[source.dir];
+    const at = new Int32Array(source.names.length).fill(-1);
+    if (!old) {
+      toParse += at.length;
+      return at;
+    }
+    // Usually the listing is unchanged and positions line up; else names are looked up.
+    const byName = old.size === at.length && old.joinedNames() === source.names.join(SEP) ? undefined : new Map(old.names().map((n, k) => [n, k]));
+    for (let i = 0; i < at.length; i++) {
+      const j = byName ? (byName.get(source.names[i] as string) ?? -1) : i;
+      const m = source.mtimes[i] as number;
+      const s = source.sizes[i] as number;
+      // Key: size and change time (file-stamp.ts). A file whose change time is not before the
+      // index's own is not trusted (git's racy rule: on a file system with coarse timestamps it
+      // may have changed again within the same tick) and is parsed again.
+      const hit =
+        j >= 0 &&
+        m < indexWrittenAt &&
+        old.sameFile(j, m, s) &&
+        (!options.bodies || !old.hasQuestion(j) || sameFile(bodies.bodies[sourcePath(source, i)], m, s));
+      if (hit) at[i] = j;
+      else toParse += 1;
+    }
+    return at;
+  });
+  return { hits, toParse };
+}
+
+/** One topic folder: its info, its hits from the cache and its misses parsed, as a view for assemble(). */
+async function loadTopic(state: LoadState, source: TopicSource, at: Int32Array): Promise<AssemblyTopic> {
+  const { index, next } = state;
+  const topicPath = source.topicFile ?? join(source.dir, '_topic.md');
+  const topicStat = source.topicFile ? statOf(source.topicFile) : { m: 0, s: -1 };
+  let topic = index.topics[topicPath];
+  if (!topic || !topicStat || !sameFile(topic, topicStat.m, topicStat.s) || topicStat.m >= state.indexWrittenAt) {
+    const parsed = await readTopicInfo(source);
+    topic = { m: topicStat?.m ?? 0, s: topicStat?.s ?? -1, info: parsed.info, p: parsed.problems };
+    state.changed = true;
+  }
+  next.topics[topicPath] = topic;
+
+  const old = index.dirs[source.dir];
+  // The cached entry is reused as it is when every file is a hit at its own position.
+  const same = old !== undefined && old.size === at.length && at.every((j, i) => j === i);
+  const entry = same ? old : Folder.empty();
+  if (!same) state.changed = true;
+  const parsed = await parseMisses(state, source, at, old);
+  if (!same) {
+    // Rebuilt in name order, from the cache for hits and from the parse for the rest.
+    for (let i = 0; i < at.length; i++) {
+      const j = at[i] as number;
+      if (j >= 0) entry.pushFrom(old as Folder, j);
+      else {
+        const result = (parsed[i] as ParsedFile).result;
+        entry.pushParsed(source.names[i] as string, source.mtimes[i] as number, source.sizes[i] as number, result.question, result.problems);
+      }
+    }
+  }
+  // A fresh listing is worth a write once it can be trusted next time (see ListingHint).
+  const listing = source.listing;
+  if (listing !== state.hints.get(source.dir) && (!same || listing.listedAt - listing.dirMtime > RACY_LISTING_MS)) {
+    entry.setListing(listing, source.names);
+    state.changed = true;
+  }
+  next.dirs[source.dir] = entry;
+  const view = topicView(state, source, topic, at, parsed, old as Folder);
+  // The usual case: the cached entry as it is, every file in its place.
+  if (same) {
+    view.ids = entry.idList();
+    view.noFileProblems = !entry.hasProblems();
+  }
+  return view;
+}
+
+/**
+ * Hits stay in the cached columns (no object per file: 10,000 of them must stay cheap), their
+ * bodies carried over; only misses are read and parsed.
+ */
+async function parseMisses(state: LoadState, source: TopicSource, at: Int32Array, old: Folder | undefined): Promise<(ParsedFile | undefined)[]> {
+  const { options, bodies, nextBodies } = state;
+  const parsed: (ParsedFile | undefined)[] = new Array<ParsedFile | undefined>(at.length);
+  const misses: Promise<void>[] = [];
+  for (let i = 0; i < at.length; i++) {
+    const j = at[i] as number;
+    if (j >= 0) {
+      if (options.bodies && (old as Folder).hasQuestion(j)) {
+        const path = sourcePath(source, i);
+        nextBodies.bodies[path] = bodies.bodies[path] as BodiesFile['bodies'][string];
+      }
+      continue;
+    }
+    const path = sourcePath(source, i);
+    const m = source.mtimes[i] as number;
+    const s = source.sizes[i] as number;
+    misses.push(
+      readQuestionFile(path, source.folder).then((fresh) => {
+        const question = fresh.result.question;
+        if (question) nextBodies.bodies[path] = { m, s, b: bodyOf(question) };
+        parsed[i] = fresh;
+      }),
+    );
+  }
+  if (misses.length > 0) {
+    await Promise.all(misses);
+    state.bodiesChanged = true;
+  }
+  return parsed;
+}
+
+/** A folder as assemble() reads it: parsed files where there are, cached columns for the rest. */
+function topicView(state: LoadState, source: TopicSource, topic: IndexFile['topics'][string], at: Int32Array, parsed: readonly (ParsedFile | undefined)[], from: Folder): AssemblyTopic {
+  const { options, bodies } = state;
+  const j = (i: number) => at[i] as number;
+  return {
+    folder: source.folder,
+    info: topic.info,
+    problems: topic.p,
+    count: at.length,
+    path: (i) => sourcePath(source, i),
+    problemsAt: (i) => parsed[i]?.result.problems ?? from.problems(j(i)) ?? NO_PROBLEMS,
+    idAt: (i) => {
+      const fresh = parsed[i];
+      return fresh ? fresh.result.question?.id : from.idAt(j(i));
+    },
+    idLineAt: (i) => {
+      const fresh = parsed[i];
+      return fresh ? (fresh.result.question?.idLine ?? 1) : from.lineAt(j(i));
+    },
+    question: (i) => {
+      const fresh = parsed[i]?.result.question;
+      if (fresh) return fresh;
+      const path = sourcePath(source, i);
+      const question = from.question(j(i), source.folder, path) as Question;
+      const body = options.bodies ? bodies.bodies[path] : undefined;
+      return body ? { ...question, ...body.b } : question;
+    },
+  };
 }
