@@ -1,21 +1,11 @@
 /** Builders shared by tests: question files, banks on disk, histories. */
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Attempt, Bank, Question } from '../src/types.js';
 
-const made: string[] = [];
+import { tempDir } from './temp-dirs.js';
 
-/** A new temp folder; tests/setup.ts removes it when the test file is done. */
-export function tempDir(prefix = 'drill-'): string {
-  const dir = mkdtempSync(join(tmpdir(), prefix));
-  made.push(dir);
-  return dir;
-}
-
-export function removeMadeTempDirs(): void {
-  for (const dir of made.splice(0)) rmSync(dir, { recursive: true, force: true });
-}
+export { removeMadeTempDirs, tempDir } from './temp-dirs.js';
 
 export interface QuestionSpec {
   id: string;

@@ -9,7 +9,7 @@
 import { mkdir, readFile, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { DrillError } from '../errors.js';
-import { fsyncDir, isCode, moveAside, removeOrphanTempFiles } from '../store/files.js';
+import { atomicWrite, fsyncDir, isCode, moveAside, removeOrphanTempFiles } from '../store/files.js';
 
 export const PLAN_VERSION = 1;
 
@@ -123,8 +123,7 @@ export class PlanStore {
         }
       }
       await removeOrphanTempFiles(this.path);
-      const { default: writeFileAtomic } = await import('write-file-atomic');
-      await writeFileAtomic(this.path, `${JSON.stringify(plan, null, 2)}\n`, { mode: 0o600, fsync: true });
+      await atomicWrite(this.path, `${JSON.stringify(plan, null, 2)}\n`, 0o600);
       await fsyncDir(this.home);
     });
   }

@@ -1,6 +1,6 @@
 /** File-system helpers of the store: names for kept copies, error wording, directory fsync. */
 import { constants } from 'node:fs';
-import { copyFile, chmod, open, readdir, rename, stat, unlink } from 'node:fs/promises';
+import { copyFile, chmod, open, readdir, rename, stat, unlink, type FileHandle } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 
 /** `2026-11-25T09-14-03-120Z`: an ISO time without the characters Windows and shells dislike. */
@@ -53,7 +53,7 @@ export async function copyAside(path: string, label: string, now: Date): Promise
 }
 
 /**
- * Make a finished rename survive a power cut: write-file-atomic fsyncs the data but not the
+ * Make a finished rename survive a power cut: atomicWrite fsyncs the data but not the
  * folder entry. Some file systems refuse to fsync a folder; that only loses the extra safety.
  */
 export async function fsyncDir(dir: string): Promise<void> {
@@ -69,7 +69,7 @@ export async function fsyncDir(dir: string): Promise<void> {
 }
 
 /**
- * write-file-atomic's temp files are `<file>.<number>`. Writers only write under the lock, so
+ * atomicWrite's temp files are `<file>.<number>`. Writers only write under the lock, so
  * when we hold it every such file was left by a process killed mid-write (or one whose lock was
  * broken, whose rename must then fail rather than overwrite newer data).
  */
@@ -109,3 +109,45 @@ export function describeFsError(err: unknown): string {
 }
 
 export { isCode };
+
+let tempCounter = 0;
+
+/**
+ * Write `data` to `path` atomically: a temp file in the same folder (`<file>.<digits>`, mode
+ * `mode`), every byte written (a short write, as a nearly full disk gives, is continued, and a
+ * failed one throws), fsync, then rename over `path`. Until the rename, `path` is untouched;
+ * after it, `path` is the whole new file. write-file-atomic was used before: it does one
+ * write() and does not check how much of it was written, so on a disk with a little space left
+ * it renamed a truncated file over scores.json (found with a 100 KB tmpfs).
+ * `openFile` is for tests (a handle whose writes fail part-way).
+ */
+export async function atomicWrite(
+  path: string,
+  data: string | Uint8Array,
+  mode: number,
+  openFile: (path: string, flags: string, mode: number) => Promise<Pick<FileHandle, 'write' | 'sync' | 'close'>> = open,
+): Promise<void> {
+  const bytes = typeof data === 'string' ? Buffer.from(data, 'utf8') : data;
+  tempCounter = (tempCounter + 1) % 1_000_000;
+  const temp = `${path}.${process.pid}${String(tempCounter).padStart(6, '0')}`;
+  const file = await openFile(temp, 'wx', mode);
+  try {
+    for (let offset = 0; offset < bytes.length; ) {
+      const { bytesWritten } = await file.write(bytes, offset, bytes.length - offset);
+      if (bytesWritten <= 0) throw Object.assign(new Error('no space left on the device'), { code: 'ENOSPC' });
+      offset += bytesWritten;
+    }
+    await file.sync();
+    await file.close();
+  } catch (error) {
+    await file.close().catch(() => undefined);
+    await unlink(temp).catch(() => undefined);
+    throw error;
+  }
+  try {
+    await rename(temp, path);
+  } catch (error) {
+    await unlink(temp).catch(() => undefined);
+    throw error;
+  }
+}

@@ -15,8 +15,8 @@ import type { Attempt, ScoresFile, SessionRecord } from '../types.js';
 import { emptyScores, SCORES_VERSION } from '../types.js';
 
 export { emptyScores } from '../types.js';
-import { copyAside, describeFsError, fileTimestamp, fsyncDir, isCode, moveAside, removeOrphanTempFiles } from './files.js';
-// The lock and the atomic writer (proper-lockfile, write-file-atomic) load only when writing:
+import { atomicWrite, copyAside, describeFsError, fileTimestamp, fsyncDir, isCode, moveAside, removeOrphanTempFiles } from './files.js';
+// The lock (proper-lockfile) loads only when writing:
 // read-only commands such as list and stats never pay for them.
 import type { HeldLock } from './lock.js';
 import { NewerVersionError, upgrade } from './migrate.js';
@@ -471,8 +471,7 @@ export class ScoresStore {
     }
     await removeOrphanTempFiles(this.path);
     this.faultPoint?.('before-write');
-    const { default: writeFileAtomic } = await import('write-file-atomic');
-    await writeFileAtomic(this.path, serializeScores(data, attemptLines), { mode: 0o600, fsync: true });
+    await atomicWrite(this.path, serializeScores(data, attemptLines), 0o600);
     this.faultPoint?.('after-rename');
     await fsyncDir(this.home);
     const written = await stat(this.path).catch(() => undefined);

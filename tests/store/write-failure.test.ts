@@ -1,15 +1,16 @@
 import { chmod, chown, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import writeFileAtomic from 'write-file-atomic';
+import * as files from '../../src/store/files.js';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { DrillError } from '../../src/errors.js';
 import { ScoresStore } from '../../src/store/index.js';
 import { attempt, buildChild, homeFiles, removeTempDirs, startChild, tempDir } from './helpers.js';
 
-vi.mock('write-file-atomic', async (importOriginal) => {
-  const actual = await importOriginal<{ default: typeof writeFileAtomic }>();
-  return { default: vi.fn(actual.default) };
+vi.mock('../../src/store/files.js', async (importOriginal) => {
+  const actual = await importOriginal<typeof files>();
+  return { ...actual, atomicWrite: vi.fn(actual.atomicWrite) };
 });
+const writeFileAtomic = files.atomicWrite;
 
 afterAll(removeTempDirs);
 afterEach(() => {
@@ -32,11 +33,11 @@ describe('a failed write', () => {
     await store.record({ attempts: [kept] });
     const before = await readFile(store.path);
 
-    // As write-file-atomic fails for real: its temp file half written, then the error.
-    vi.mocked(writeFileAtomic).mockImplementationOnce((async (path: string) => {
+    // As a writer killed mid-write leaves it: its temp file half written; then the error.
+    vi.mocked(writeFileAtomic).mockImplementationOnce(async (path: string) => {
       await writeFile(`${path}.123456`, '{"version":1,"attem');
       throw fsError(code, raw);
-    }) as unknown as typeof writeFileAtomic);
+    });
 
     const err = await store.record({ attempts: [attempt()] }).then(
       () => undefined,
@@ -124,5 +125,41 @@ describe('a home folder the user cannot write to', () => {
     } finally {
       await chmod(home, 0o700);
     }
+  });
+});
+
+describe('atomicWrite on a nearly full disk', () => {
+  it('a short write is continued, and a write that then fails leaves the old file and no temp file', async () => {
+    const home = await tempDir();
+    const path = join(home, 'scores.json');
+    await writeFile(path, 'OLD CONTENT');
+    const real = await import('node:fs/promises');
+    // A file system with room for 10 bytes: the first write is short, the next one fails.
+    let room = 10;
+    const tight = async (p: string, flags: string, mode: number) => {
+      const handle = await real.open(p, flags, mode);
+      return {
+        write: async (buffer: Uint8Array, offset: number, length: number) => {
+          if (room === 0) throw fsError('ENOSPC', 'no space left on device');
+          const n = Math.min(room, length);
+          room -= n;
+          return handle.write(buffer, offset, n);
+        },
+        sync: () => handle.sync(),
+        close: () => handle.close(),
+      };
+    };
+    const actual = await vi.importActual<typeof files>('../../src/store/files.js');
+    await expect(actual.atomicWrite(path, 'NEW CONTENT THAT DOES NOT FIT', 0o600, tight as never)).rejects.toThrow(/ENOSPC/);
+    expect(await readFile(path, 'utf8')).toBe('OLD CONTENT');
+    expect(await homeFiles(home)).toEqual(['scores.json']);
+    // With room for all of it in pieces, every byte is written.
+    room = 1000;
+    const pieces = async (p: string, flags: string, mode: number) => {
+      const handle = await real.open(p, flags, mode);
+      return { write: (b: Uint8Array, o: number, l: number) => handle.write(b, o, Math.min(4, l)), sync: () => handle.sync(), close: () => handle.close() };
+    };
+    await actual.atomicWrite(path, 'NEW CONTENT IN PIECES', 0o600, pieces as never);
+    expect(await readFile(path, 'utf8')).toBe('NEW CONTENT IN PIECES');
   });
 });
