@@ -75,9 +75,10 @@ function entryMarkdown(entry: InterviewEntry, n: number): string[] {
   else lines.push(`### ${n}. ${inline(q.title)}`, '', `${code(q.id)} · ${q.topic} · ${q.difficulty}`, '');
   lines.push(`- Score: **${percent(result.grade.score)}** (${result.grade.rating})`, `- Time: ${duration(result.durationMs)} of about ${duration(entry.allottedSec * 1000)}${over}`, '');
   if (result.typed !== undefined) {
-    lines.push('Your answer:', '');
+    // In a fenced block: the lines stay lines on GitHub, and nothing typed is read as Markdown.
     const typed = sanitize(result.typed).trim();
-    lines.push(...(typed ? typed.split('\n').map((l) => `> ${l}`) : ['> (nothing typed)']), '');
+    const fence = '`'.repeat(Math.max(3, ...(typed.match(/`+/g) ?? []).map((m) => m.length + 1)));
+    lines.push('Your answer:', '', `${fence}text`, typed || '(nothing typed)', fence, '');
   }
   if (q.type === 'open') {
     const hit = new Set(result.grade.keypointsHit);

@@ -203,7 +203,7 @@ describe('scorecard and report', () => {
 
   it('the report has its sections, the typed answer, covered and missed points, and no raw escape sequence', () => {
     const md = reportMarkdown(card, entries, { topics: ['orm'], localStart: '2026-12-01 10:00:00' });
-    for (const section of ['# Mock Django interview', '## Scorecard', '## Questions', '#### Follow-up:', '## Next steps', 'Covered:', 'Missed:', '> I would']) {
+    for (const section of ['# Mock Django interview', '## Scorecard', '## Questions', '#### Follow-up:', '## Next steps', 'Covered:', 'Missed:', '```text\nI would']) {
       expect(md).toContain(section);
     }
     expect(md).toContain('| orm | 2 | 75% | 1 asked, 1 deep | 4:50 / 5:00 |');
