@@ -136,9 +136,35 @@ function expandTabs(line: string): string {
   return out;
 }
 
+/** Deepest nesting of quotes and lists a line may open; deeper markers are kept as text. */
+export const MAX_NESTING = 16;
+const DEEP_QUOTES = new RegExp(`^((?: {0,3}>[ \\t]?){${MAX_NESTING}})((?: {0,3}>[ \\t]?)+)`);
+const DEEP_LISTS = new RegExp(`^((?:[ \\t]*(?:[-*+]|\\d{1,9}[.)])[ \\t]+){${MAX_NESTING}})`);
+
+/**
+ * Markdown → blocks. A pack is untrusted: a line of 200,000 `>` or `- ` would nest quotes or
+ * lists as deep and overflow the stack of the parser (and of every walk over its tree), so
+ * nesting is capped at MAX_NESTING and the rest of the markers stay as text. Should the parser
+ * still fail, the text is shown as plain paragraphs: never an error.
+ */
 export function parseMarkdown(markdown: string): Block[] {
-  const source = markdown.replace(/\r\n?/g, '\n').split('\n').map(expandTabs).join('\n');
-  return toBlocks(new Lexer(options()).lex(source));
+  const source = markdown
+    .replace(/\r\n?/g, '\n')
+    .split('\n')
+    .map((line) => {
+      const tabs = expandTabs(line);
+      const quotes = DEEP_QUOTES.exec(tabs);
+      if (quotes) return `${quotes[1]}${(quotes[2] ?? '').replace(/>/g, '\\>')}${tabs.slice(quotes[0].length)}`;
+      const lists = DEEP_LISTS.exec(tabs);
+      return lists ? `${lists[1]}\\${tabs.slice(lists[0].length)}` : tabs;
+    })
+    .join('\n');
+  try {
+    return toBlocks(new Lexer(options()).lex(source));
+  } catch (error) {
+    if (!(error instanceof RangeError)) throw error;
+    return source.split(/\n{2,}/).map((text) => ({ kind: 'paragraph', text: text.replace(/[\\`*_[\]<>#]/g, (c) => `\\${c}`) }) as Block);
+  }
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -213,3 +213,15 @@ describe('highlightLanguage', () => {
     expect(highlightLanguage(lang)).toBe(expected);
   });
 });
+
+describe('hostile nesting', () => {
+  it('200,000 nested quotes or list markers render (capped nesting) instead of overflowing the stack', async () => {
+    const { renderMarkdown: render } = await import('../../src/render/markdown.js');
+    const { markdownToHtml } = await import('../../src/render/html.js');
+    for (const md of [`${'> '.repeat(200_000)}deep`, `${'- '.repeat(100_000)}deep`, `${'['.repeat(100_000)} ${'*'.repeat(100_000)}`]) {
+      const out = await render(md, { color: false, width: 80 });
+      expect(out.length).toBeGreaterThan(0);
+      expect(markdownToHtml(md).length).toBeGreaterThan(0);
+    }
+  });
+});
