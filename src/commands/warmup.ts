@@ -2,7 +2,7 @@
 import chalk from 'chalk';
 import type { Context } from '../context.js';
 import { questionsOf, resolveTopics } from '../questions/bank.js';
-import { bar, percent, readinessLabel, table } from '../render/format.js';
+import { bar, percent, readinessLabel, table, wrapText } from '../render/format.js';
 import { filterQuestions, seededRandom, selectQuestions, selectWarmup } from '../session/engine.js';
 import { questionProgress, topicProgress, type QuestionProgress, type TopicProgress } from '../session/progress.js';
 import type { Bank, ScoresFile, TopicInfo } from '../types.js';
@@ -60,7 +60,12 @@ export function readinessReport(ctx: Context, bank: Bank, scores: ScoresFile, to
       { head: ['topic', 'mastery', '', 'due', 'readiness'], align: ['left', 'left', 'right', 'right', 'left'], width: Math.min(ctx.columns, 80) },
     ),
   );
-  lines.push(closingAdvice(rows, progress));
+  // Wrapped at word boundaries: the terminal would cut an id in two.
+  const advice = closingAdvice(rows, progress);
+  if (advice) {
+    const [first = '', ...rest] = wrapText(advice, Math.max(30, Math.min(ctx.columns, 100)));
+    lines.push(first.replace(/^Review last:/, chalk.bold('Review last:')), ...rest);
+  }
   return lines.join('\n');
 }
 
@@ -79,5 +84,5 @@ export function closingAdvice(rows: readonly TopicProgress[], progress: Map<stri
   const reread = missed
     ? `; reread "${missed.question.title}", last answered at ${percent(missed.lastScore ?? 0)} (django-drill show ${missed.question.id})`
     : '';
-  return `${chalk.bold('Review last:')} ${topic}${reread}.`;
+  return `Review last: ${topic}${reread}.`;
 }

@@ -4,7 +4,7 @@
  */
 import chalk from 'chalk';
 import type { Context } from '../context.js';
-import { percent, relativeDue, table, wrapText } from '../render/format.js';
+import { percent, relativeDue, table, visibleWidth, wrapText } from '../render/format.js';
 import { refsOf, type Bank } from '../types.js';
 import type { SessionOutcome } from './loop.js';
 import { topicProgressOf } from './progress.js';
@@ -51,7 +51,14 @@ export function summarize(ctx: Context, bank: Bank, outcome: SessionOutcome): st
     const points = r.question.keypoints.filter((_, i) => !last.grade.keypointsHit.includes(i));
     // Key points wrap under their bullet: a line the terminal cut would break mid-word.
     const bullet = (point: string) => wrapText(point, Math.max(20, ctx.columns - 6)).map((line, i) => `${i === 0 ? '    • ' : '      '}${line}`);
-    if (points.length > 0) missed.push(`  ${chalk.bold(r.question.title)} ${chalk.dim(`(${r.question.id})`)}`, ...points.flatMap(bullet));
+    // Title and id, the id never cut (show needs it): on a line of its own when both do not fit.
+    const width = Math.max(20, ctx.columns - 2);
+    const titleLines = wrapText(r.question.title, width).map((line) => `  ${chalk.bold(line)}`);
+    const id = chalk.dim(`(${r.question.id})`);
+    const end = titleLines.length - 1;
+    const fits = visibleWidth(titleLines[end] ?? '') + r.question.id.length + 3 <= width + 2;
+    const head = fits ? [...titleLines.slice(0, end), `${titleLines[end]} ${id}`] : [...titleLines, `  ${id}`];
+    if (points.length > 0) missed.push(...head, ...points.flatMap(bullet));
   }
   if (missed.length > 0) lines.push('', chalk.bold('To reread'), ...missed);
 
