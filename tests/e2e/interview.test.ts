@@ -138,3 +138,16 @@ describe('interview in a pseudo-terminal', () => {
     expect(reports()).toHaveLength(1);
   }, 30_000);
 });
+
+describe('interview usage errors', () => {
+  it('without a terminal, or with minutes outside 10-90: exit 2 with a hint', async () => {
+    const { run } = await import('./harness.js');
+    const piped = await run(['interview', '--questions', bank], env);
+    expect(piped.code).toBe(2);
+    expect(piped.stderr).toContain('interview needs an interactive terminal');
+    expect(piped.stderr).toContain('hint:');
+    const short = await run(['interview', '--minutes', '5', '--questions', bank], env);
+    expect(short.code).toBe(2);
+    expect(short.stderr).toContain('--minutes must be a whole number from 10 to 90');
+  });
+});
