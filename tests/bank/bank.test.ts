@@ -172,7 +172,7 @@ describe('built-in bank', () => {
 const FORBIDDEN: { claim: string; pattern: RegExp }[] = [
   { claim: 'URL resolution runs before request middleware', pattern: /\b(url (routing|resolution|resolving|is resolved)|resolv\w* the url)\b[^.]*\b(before|prior to)\b[^.]*\bmiddleware/i },
   { claim: 'select_related always uses an INNER JOIN', pattern: /select_related\b[^.]*\b(always|only)\b[^.]*\binner join\b/i },
-  { claim: 'select_related uses an INNER JOIN (for a nullable FK)', pattern: /nullable[^.,;]*\binner join\b|\binner join\b[^.,;]*\bnullable/i },
+  { claim: 'select_related uses an INNER JOIN (for a nullable FK)', pattern: /nullable(?:(?!\bleft\b)[^.,;])*\binner join\b|\binner join\b(?:(?!\bleft\b)[^.,;])*\bnullable\b(?![^.,;]*\bleft (outer )?join\b)/i },
   { claim: 'bulk_create/update() send save signals', pattern: /\b(bulk_create|bulk_update|update)\(\)[^.]*\b(sends?|fires?|triggers?|emits?)\b[^.]*\b(pre_save|post_save)\b/i },
   { claim: 'select_for_update locks rows on SQLite', pattern: /select_for_update[^.]*\b(locks?|works)\b[^.]*\bsqlite\b/i },
   { claim: 'select_for_update works outside a transaction', pattern: /select_for_update[^.]*\b(outside|without)\b[^.]*\b(transaction|atomic)\b/i },
