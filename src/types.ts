@@ -24,6 +24,11 @@ export interface Question {
   time?: number;
   keypoints: string[];
   choices: Choice[];
+  /**
+   * "Select all that apply" (`multiple: true`): one or more choices are correct and the answer
+   * scores only when exactly those are picked (all or nothing).
+   */
+  multiple?: boolean;
   /** Markdown before `## Answer`. */
   prompt: string;
   /** Markdown of the `## Answer` section. */

@@ -98,6 +98,7 @@ function ankiTag(tag: string): string {
 function front(q: Question): string {
   let html = `<div><b>${escapeHtml(sanitize(q.title))}</b></div>${markdownToHtml(q.prompt)}`;
   if (q.type === 'choice' && q.choices.length > 0) {
+    if (q.multiple) html += '<div><i>Select all that apply.</i></div>';
     html += `<ol type="A">${q.choices.map((c) => `<li>${escapeHtml(sanitize(c.text))}</li>`).join('')}</ol>`;
   }
   return html;
@@ -107,12 +108,11 @@ function back(q: Question): string {
   let html = '';
   if (q.type === 'choice') {
     // A choice question may have no `## Answer`: the correct choice and its reason are the answer.
-    const index = q.choices.findIndex((c) => c.correct);
-    const correct = q.choices[index];
-    if (correct) {
+    q.choices.forEach((correct, index) => {
+      if (!correct.correct) return;
       html += `<div><b>${String.fromCharCode(65 + index)}. ${escapeHtml(sanitize(correct.text))}</b></div>`;
       if (correct.why) html += `<div>${escapeHtml(sanitize(correct.why))}</div>`;
-    }
+    });
   }
   return html + markdownToHtml(q.answer);
 }

@@ -20,7 +20,7 @@ export async function showCommand(ctx: Context, id: string): Promise<void> {
   const meta = [q.topic, q.difficulty, q.type, ...(q.tags.length > 0 ? [q.tags.join(', ')] : [])].join(' · ');
   const out: string[] = [chalk.bold(q.title), chalk.dim(`${q.id} · ${meta}`), '', await md(q.prompt || q.title)];
   if (q.type === 'choice') {
-    out.push('');
+    out.push('', ...(q.multiple ? [chalk.dim('Select all that apply (all or nothing).')] : []));
     q.choices.forEach((c, i) => {
       const mark = c.correct ? chalk.green('✓') : ' ';
       out.push(`  ${mark} ${String.fromCharCode(65 + i)}. ${c.text}${c.why ? chalk.dim(` — ${c.why}`) : ''}`);

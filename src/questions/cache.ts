@@ -32,9 +32,9 @@ import {
 import type { Problem } from './parse.js';
 
 /** Version of the bodies file; the index has its own (cache-index.ts). */
-const CACHE_VERSION = 6;
+const CACHE_VERSION = 7;
 
-type Body = Pick<Question, 'prompt' | 'answer' | 'keypoints' | 'choices' | 'followUps'>;
+type Body = Pick<Question, 'prompt' | 'answer' | 'keypoints' | 'choices' | 'followUps' | 'multiple'>;
 
 const SEP = '\0';
 
@@ -113,8 +113,8 @@ const NO_PROBLEMS: Problem[] = [];
 const sameFile = (entry: { m: number; s: number } | undefined, m: number, s: number) => entry !== undefined && entry.m === m && entry.s === s;
 
 function bodyOf(question: Question): Body {
-  const { prompt, answer, keypoints, choices, followUps } = question;
-  return { prompt, answer, keypoints, choices, followUps };
+  const { prompt, answer, keypoints, choices, followUps, multiple } = question;
+  return { prompt, answer, keypoints, choices, followUps, ...(multiple ? { multiple } : {}) };
 }
 
 export async function loadBankCached(roots: readonly string[], home: string, options: CacheOptions = { bodies: true }): Promise<LoadResult> {

@@ -235,6 +235,32 @@ export interface ParseResult {
   problems: Problem[];
 }
 
+/** A choice question's `choices` (2–6; one correct, or one or more with `multiple: true`). */
+function parseChoices(raw: unknown, multiple: boolean, fail: (message: string) => void): Choice[] {
+  if (!Array.isArray(raw) || raw.length < 2 || raw.length > 6) {
+    fail('a choice question needs 2–6 "choices"');
+    return [];
+  }
+  if (!raw.every((c) => c && typeof c === 'object' && asText((c as Choice).text) !== undefined)) {
+    fail('every choice needs a non-empty "text"');
+    return [];
+  }
+  const choices: Choice[] = raw.map((c: Record<string, unknown>) => {
+    const choice: Choice = { text: clean(asText(c.text) as string), correct: c.correct === true };
+    const why = asText(c.why);
+    if (why !== undefined) choice.why = clean(why);
+    return choice;
+  });
+  const correct = choices.filter((c) => c.correct).length;
+  if (multiple && choices.length < 3) fail('a "select all that apply" question needs 3–6 choices');
+  else if (multiple && correct === 0) fail('a "select all that apply" question needs at least one correct choice');
+  else if (!multiple && correct !== 1) {
+    const hint = correct > 1 ? '; for "select all that apply", add "multiple: true"' : '';
+    fail(`a choice question needs exactly one correct choice (found ${correct})${hint}`);
+  }
+  return choices;
+}
+
 /**
  * @param file path used in problems and kept on the question
  * @param folder the topic folder name the file sits in
@@ -287,6 +313,13 @@ export function parseQuestion(raw: string, file: string, folder: string): ParseR
     else fail('time', 'time must be a positive number of seconds');
   }
 
+  let multiple = false;
+  if (data.multiple !== undefined && data.multiple !== null) {
+    if (typeof data.multiple !== 'boolean') fail('multiple', 'multiple must be true or false');
+    else if (data.multiple && type !== 'choice') fail('multiple', '"multiple: true" needs "type: choice"');
+    else multiple = data.multiple;
+  }
+
   let keypoints: string[] = [];
   let choices: Choice[] = [];
   if (type === 'open') {
@@ -298,21 +331,7 @@ export function parseQuestion(raw: string, file: string, folder: string): ParseR
       keypoints = data.keypoints.map((k) => clean(asText(k) as string));
     }
   } else {
-    const raw = data.choices;
-    if (!Array.isArray(raw) || raw.length < 2 || raw.length > 6) {
-      fail('choices', 'a choice question needs 2–6 "choices"');
-    } else if (!raw.every((c) => c && typeof c === 'object' && asText((c as Choice).text) !== undefined)) {
-      fail('choices', 'every choice needs a non-empty "text"');
-    } else {
-      choices = raw.map((c: Record<string, unknown>) => {
-        const choice: Choice = { text: clean(asText(c.text) as string), correct: c.correct === true };
-        const why = asText(c.why);
-        if (why !== undefined) choice.why = clean(why);
-        return choice;
-      });
-      const correct = choices.filter((c) => c.correct).length;
-      if (correct !== 1) fail('choices', `a choice question needs exactly one correct choice (found ${correct})`);
-    }
+    choices = parseChoices(data.choices, multiple, (message) => fail('choices', message));
   }
 
   const sections = splitBody(fm, file, problems);
@@ -339,6 +358,7 @@ export function parseQuestion(raw: string, file: string, folder: string): ParseR
     file,
   };
   if (time !== undefined) question.time = time;
+  if (multiple) question.multiple = true;
   return { question, problems };
 }
 

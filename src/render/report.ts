@@ -87,11 +87,11 @@ function entryMarkdown(entry: InterviewEntry, n: number): string[] {
     if (covered.length > 0) lines.push('Covered:', '', ...covered.map((k) => `- ✓ ${inline(k)}`), '');
     if (missed.length > 0) lines.push('Missed:', '', ...missed.map((k) => `- ✗ ${inline(k)}`), '');
   } else {
-    const picked = result.grade.keypointsHit[0];
-    const chosen = picked === undefined ? undefined : q.choices[picked];
-    const right = q.choices.find((c) => c.correct);
-    lines.push(`Picked: ${chosen ? inline(chosen.text) : '(nothing, time ran out)'}`, '');
-    if (right && chosen !== right) lines.push(`Correct: ${inline(right.text)}`, '');
+    const chosen = result.grade.keypointsHit.flatMap((i) => q.choices[i] ?? []);
+    const right = q.choices.filter((c) => c.correct);
+    const texts = (list: typeof right) => list.map((c) => inline(c.text)).join('; ');
+    lines.push(`Picked: ${chosen.length > 0 ? texts(chosen) : '(nothing, time ran out)'}`, '');
+    if (result.grade.score < 1 && right.length > 0) lines.push(`Correct: ${texts(right)}`, '');
   }
   return lines;
 }

@@ -210,11 +210,19 @@ export function gradeOpen(question: Question, covered: readonly number[], overti
   return { score, rating: ratingFor(score, overtime), keypointsHit: hit };
 }
 
-/** Choice question: correct → good, wrong → again. */
-export function gradeChoice(question: Question, picked: number): Grade {
-  const correct = question.choices[picked]?.correct === true;
-  // A clock that ran out picks nothing (-1): no index is recorded (scores.json takes none below 0).
-  return { score: correct ? 1 : 0, rating: correct ? 'good' : 'again', keypointsHit: picked >= 0 ? [picked] : [] };
+/**
+ * Choice question: correct → good, wrong → again. `picked` is the file index of the one choice
+ * picked, or the indexes ticked for a "select all that apply" question, which scores only when
+ * they are exactly the correct ones (all or nothing: a partial tick is a wrong answer, as in an
+ * interview where naming one wrong option undoes the right ones). A clock that ran out picks
+ * nothing (-1 or []): no index is recorded (scores.json takes none below 0).
+ */
+export function gradeChoice(question: Question, picked: number | readonly number[]): Grade {
+  const count = question.choices.length;
+  const hit = [...new Set(typeof picked === 'number' ? [picked] : picked)].filter((i) => Number.isInteger(i) && i >= 0 && i < count).sort((a, b) => a - b);
+  const correct = question.choices.flatMap((c, i) => (c.correct ? [i] : []));
+  const right = hit.length > 0 && hit.length === correct.length && hit.every((i, k) => i === correct[k]);
+  return { score: right ? 1 : 0, rating: right ? 'good' : 'again', keypointsHit: hit };
 }
 
 const STOP_WORDS = new Set(

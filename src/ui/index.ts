@@ -28,6 +28,8 @@ export interface DrillUI {
   gradeKeypoints(keypoints: readonly string[], preticked: readonly number[]): Promise<number[] | 'skip' | 'quit'>;
   /** Choice question: index of the picked choice, -1 when the clock ran out; `s` skips, `q` quits. */
   choose(choices: readonly string[], clock?: Clock): Promise<number | 'skip' | 'quit'>;
+  /** "Select all that apply": indexes of the ticked choices, [] when the clock ran out; `s` skips, `q` quits. */
+  chooseAll(choices: readonly string[], clock?: Clock): Promise<number[] | 'skip' | 'quit'>;
   /** After an answer: Enter next, f follow-ups, s skip, q quit. `saved: false` says it is not on disk yet. */
   afterAnswer(options: { followUps: boolean; last: boolean; saved?: boolean }): Promise<NextAction>;
   pickTopics(rows: readonly TopicRow[]): Promise<string[]>;
@@ -130,6 +132,14 @@ export function createTerminalUI(options: UIOptions): DrillUI {
       // The clock running out counts as a wrong answer.
       if (answer.action === 'timeout') return -1;
       return answer.action === 'submit' ? (answer.picked[0] ?? -1) : answer.action;
+    },
+    async chooseAll(choices, clock) {
+      const items = choices.map((text, index) => wrapChoice(`${String.fromCharCode(65 + index)}. `, text, width() - 3));
+      const answer = await run(
+        listPrompt({ message: 'Select all that apply', items, multiple: true, selectAll: false, choices: true, ...(clock ? { clock } : {}) }, contextFor()),
+      );
+      if (answer.action === 'timeout') return [];
+      return answer.action === 'submit' ? answer.picked : answer.action;
     },
     async afterAnswer({ followUps, last, saved = true }) {
       const keys = [

@@ -157,6 +157,10 @@ export interface ListConfig {
   items: string[];
   /** Tick any number (key points) or pick one (choices). */
   multiple: boolean;
+  /** `a` ticks all (multiple); off for "select all that apply", where it would be a free guess. */
+  selectAll?: boolean;
+  /** Choices, not key points (multiple): Enter needs a tick, and the result reads "A, C". */
+  choices?: boolean;
   checked?: readonly number[];
   clock?: Clock;
 }
@@ -172,6 +176,7 @@ export const listPrompt = createPrompt((config: ListConfig, done: (value: ListAn
   const [cursor, setCursor] = useState(0);
   const [ticked, setTicked] = useState<number[]>([...(config.checked ?? [])]);
   const [summary, setSummary] = useState('');
+  const [hint, setHint] = useState('');
   const prefix = usePrefix({ status, theme });
   const count = config.items.length;
   const finish = (answer: ListAnswer, text: string) => {
@@ -190,14 +195,18 @@ export const listPrompt = createPrompt((config: ListConfig, done: (value: ListAn
     else if (isEnterKey(key)) {
       if (config.multiple) {
         const picked = [...ticked].sort((a, b) => a - b);
-        finish({ action: 'submit', picked }, `${picked.length} of ${count}`);
+        if (config.choices && picked.length === 0) setHint('Tick one or more with Space.');
+        else finish({ action: 'submit', picked }, config.choices ? picked.map(letter).join(', ') : `${picked.length} of ${count}`);
       } else {
         finish({ action: 'submit', picked: [cursor] }, letter(cursor));
       }
     } else if (name === 's') finish({ action: 'skip' }, 'skip');
     else if (name === 'q') finish({ action: 'quit' }, 'quit');
-    else if (config.multiple && isSpaceKey(key)) setTicked(ticked.includes(cursor) ? ticked.filter((i) => i !== cursor) : [...ticked, cursor]);
-    else if (config.multiple && name === 'a') setTicked(ticked.length === count ? [] : config.items.map((_, i) => i));
+    else if (config.multiple && isSpaceKey(key)) {
+      setHint('');
+      setTicked(ticked.includes(cursor) ? ticked.filter((i) => i !== cursor) : [...ticked, cursor]);
+    }
+    else if (config.multiple && config.selectAll !== false && name === 'a') setTicked(ticked.length === count ? [] : config.items.map((_, i) => i));
     else if (!config.multiple && /^[a-z]$/.test(name) && name.charCodeAt(0) - 97 < count) finish({ action: 'submit', picked: [name.charCodeAt(0) - 97] }, name.toUpperCase());
   });
   const message = theme.style.message(config.message, status);
@@ -210,15 +219,17 @@ export const listPrompt = createPrompt((config: ListConfig, done: (value: ListAn
     return [`${pointer}${box}${config.multiple ? ' ' : ' '}${i === cursor ? chalk.cyan(first) : first}`, ...rest.map((l) => `${pad} ${l}`)].join('\n');
   });
   const b = chalk.bold;
+  const all = config.selectAll !== false ? ` · ${b('a')} all` : '';
   const long = config.multiple
-    ? `${b('↑↓')} move · ${b('Space')} tick · ${b('a')} all · ${b('Enter')} done · ${b('s')} skip · ${b('q')} quit`
+    ? `${b('↑↓')} move · ${b('Space')} tick${all} · ${b('Enter')} done · ${b('s')} skip · ${b('q')} quit`
     : `${b('↑↓')} move · ${b('Enter')} or a letter picks · ${b('s')} skip · ${b('q')} quit`;
   const short = config.multiple ? `${b('Space')} tick · ${b('Enter')} done · ${b('s')} skip · ${b('q')} quit` : `${b('Enter')} picks · ${b('s')} skip · ${b('q')} quit`;
   const clock = config.clock ? `   ${formatCountdown(config.clock, now)}` : '';
   // The keys' line must not wrap: a wrapped line breaks the prompt's redraw.
   const columns = process.stdout.columns || 80;
   const help = [long, short].find((h) => stripSgr(h + clock).length + 2 < columns) ?? short;
-  return `${prefix} ${message}\n${rows.join('\n')}\n${chalk.dim('  ')}${help}${clock}`;
+  const warning = hint ? `\n${chalk.yellow(`  ${hint}`)}` : '';
+  return `${prefix} ${message}\n${rows.join('\n')}\n${chalk.dim('  ')}${help}${clock}${warning}`;
 });
 
 const letter = (i: number) => String.fromCharCode(65 + i);

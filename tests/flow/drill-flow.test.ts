@@ -86,6 +86,59 @@ describe('drill flow (simulated keys)', () => {
     expect(summary).toContain('prefetch_related runs a second query'); // the missed key point
   });
 
+  it('"select all that apply": Enter needs a tick, grading is all or nothing, a missed right choice is named', async () => {
+    const multi = makeQuestion('orm-multi', {
+      title: 'Multi one',
+      type: 'choice',
+      multiple: true,
+      keypoints: [],
+      choices: [
+        { text: 'update() skips save()', correct: true, why: 'It is one UPDATE statement.' },
+        { text: 'update() sends post_save', correct: false, why: 'No signals are sent.' },
+        { text: 'bulk_create() skips save()', correct: true, why: 'It builds INSERTs directly.' },
+        { text: 'delete() on a queryset calls each delete()', correct: false, why: 'It deletes in bulk.' },
+      ],
+    });
+    const bank = makeBank([multi]);
+    /** Ticks the choices whose text is given, by moving the cursor to each row on screen. */
+    const tick = (screenText: string, texts: string[]) => {
+      const rows = screenText.split('\n').filter((line) => /^[❯ ][◯◉] [A-D]\. /.test(line));
+      let cursor = 0;
+      for (const text of texts) {
+        const row = rows.findIndex((line) => line.includes(text));
+        expect(row, text).toBeGreaterThanOrEqual(0);
+        for (; cursor < row; cursor++) screen.keypress('down');
+        for (; cursor > row; cursor--) screen.keypress('up');
+        screen.keypress('space');
+      }
+    };
+    const run = async (texts: string[]) => {
+      const ctx = fakeContext(bank);
+      const store = (await ctx.store()) as ScoresStore;
+      const done = runSession(ctx, createTerminalUI({ color: false }), bank, store, await store.read(), planOf([multi], { limit: 1 }));
+      const shown = await until('Select all that apply');
+      expect(shown).not.toMatch(/\ba\b all/); // no "tick all" key for choices
+      screen.keypress('enter');
+      await until('Tick one or more with Space.');
+      tick(shown, texts);
+      screen.keypress('enter');
+      await until(/Enter (finish|next)/);
+      screen.keypress(texts.length === 2 ? 'enter' : 's'); // a wrong answer would be re-asked
+      const outcome = await done;
+      return { grade: outcome.results[0]?.grade, text: ctx.stdout.join('\n'), saved: (await store.read()).attempts[0] };
+    };
+
+    const right = await run(['update() skips save()', 'bulk_create() skips save()']);
+    expect(right.grade).toEqual({ score: 1, rating: 'good', keypointsHit: [0, 2] });
+    expect(right.text).toContain('✓ Correct.');
+    expect(right.saved?.keypointsHit).toEqual([0, 2]);
+
+    const partial = await run(['update() skips save()']);
+    expect(partial.grade).toMatchObject({ score: 0, rating: 'again', keypointsHit: [0] });
+    expect(partial.text).toContain('✗ Not quite.');
+    expect(partial.text).toMatch(/✓ [A-D]\. bulk_create\(\) skips save\(\) \(missed\)/);
+  });
+
   it('wraps missed key points to the terminal under their bullet', () => {
     const long = makeQuestion('orm-long', {
       title: 'Long points',

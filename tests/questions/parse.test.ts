@@ -98,8 +98,24 @@ describe('parseQuestion', () => {
     const none = questionFile({ id: 'orm-c', type: 'choice' }).replace('correct: true', 'correct: false');
     expect(messages(none)).toEqual(['6: a choice question needs exactly one correct choice (found 0)']);
     const two = questionFile({ id: 'orm-c', type: 'choice' }).replace('    why: "No."', '    correct: true\n    why: "No."');
-    expect(messages(two)).toEqual(['6: a choice question needs exactly one correct choice (found 2)']);
+    expect(messages(two)).toEqual(['6: a choice question needs exactly one correct choice (found 2); for "select all that apply", add "multiple: true"']);
     expect(parse(questionFile({ id: 'orm-c', type: 'choice' })).problems).toEqual([]);
+  });
+
+  it('"multiple: true" makes a select-all-that-apply question with one or more correct choices', () => {
+    const third = '  - text: "Also right"\n    correct: true\n    why: "Yes."';
+    const two = questionFile({ id: 'orm-m', type: 'choice', extra: `${third}\nmultiple: true` });
+    const parsed = parse(two);
+    expect(parsed.problems).toEqual([]);
+    expect(parsed.question).toMatchObject({ multiple: true, choices: [{ correct: true }, { correct: false }, { correct: true }] });
+    // One correct is allowed (the question must not give away how many), none is not.
+    expect(parse(questionFile({ id: 'orm-m', type: 'choice', extra: '  - text: "Third"\n    why: "No."\nmultiple: true' })).problems).toEqual([]);
+    const none = questionFile({ id: 'orm-m', type: 'choice', extra: '  - text: "Third"\n    why: "No."\nmultiple: true' }).replace('correct: true', 'correct: false');
+    expect(messages(none)).toEqual(['6: a "select all that apply" question needs at least one correct choice']);
+    expect(messages(questionFile({ id: 'orm-m', type: 'choice', extra: 'multiple: true' }))).toEqual(['6: a "select all that apply" question needs 3–6 choices']);
+    expect(messages(questionFile({ id: 'orm-m', extra: 'multiple: true' }))).toEqual(['10: "multiple: true" needs "type: choice"']);
+    expect(messages(questionFile({ id: 'orm-m', type: 'choice', extra: 'multiple: "yes"' }))).toEqual(['12: multiple must be true or false']);
+    expect(parse(questionFile({ id: 'orm-c', type: 'choice' })).question?.multiple).toBeUndefined();
   });
 
   it('reports an unclosed code fence at the line it opens', () => {

@@ -117,6 +117,24 @@ describe('grading', () => {
     expect(gradeChoice(c, -1)).toMatchObject({ score: 0, rating: 'again' });
   });
 
+  it('grades "select all that apply" all or nothing', () => {
+    const m = makeQuestion('m', {
+      type: 'choice',
+      multiple: true,
+      keypoints: [],
+      choices: [
+        { text: 'a', correct: true },
+        { text: 'b', correct: false },
+        { text: 'c', correct: true },
+      ],
+    });
+    expect(gradeChoice(m, [2, 0])).toEqual({ score: 1, rating: 'good', keypointsHit: [0, 2] });
+    expect(gradeChoice(m, [0])).toEqual({ score: 0, rating: 'again', keypointsHit: [0] }); // one missed
+    expect(gradeChoice(m, [0, 1, 2])).toMatchObject({ score: 0, rating: 'again' }); // one wrong added
+    expect(gradeChoice(m, [])).toMatchObject({ score: 0, rating: 'again', keypointsHit: [] }); // clock ran out
+    expect(gradeChoice(m, [0, 2, 2, 9, -1])).toMatchObject({ score: 1, keypointsHit: [0, 2] }); // duplicates and bad indexes dropped
+  });
+
   it('pre-ticks the key points a typed answer mentions', () => {
     const keypoints = [
       'select_related follows foreign keys with a SQL JOIN',

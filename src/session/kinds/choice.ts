@@ -1,7 +1,8 @@
 /**
  * A choice question. The choices are shown in an order shuffled per question and session seed,
  * so the right one is not always in the same place; the grade and the "why" lines follow the
- * order shown, and the attempt records the picked choice's index in the file.
+ * order shown, and the attempt records the picked choice's index in the file (the ticked ones'
+ * for a "select all that apply" question, graded all or nothing).
  */
 import chalk from 'chalk';
 import { formatCountdown } from '../../ui/prompts.js';
@@ -21,20 +22,25 @@ export function displayOrder(count: number, random: () => number): number[] {
 export const askChoice: AskKind = async (io, question, clock, startedAt) => {
   const { ctx, ui } = io;
   const order = displayOrder(question.choices.length, io.random);
+  const texts = order.map((i) => question.choices[i]?.text ?? '');
   // The select prompt cannot show a ticking clock; say the limit once instead.
   if (clock) ctx.out(formatCountdown(clock, Date.now()));
-  const shown = await io.prompt(() => ui.choose(order.map((i) => question.choices[i]?.text ?? ''), clock));
+  const shown = await io.prompt<number | number[] | 'skip' | 'quit'>(() => (question.multiple ? ui.chooseAll(texts, clock) : ui.choose(texts, clock)));
   if (shown === 'skip' || shown === 'quit') return { status: shown };
-  const picked = shown < 0 ? -1 : (order[shown] ?? -1);
-  const overtime = picked < 0 || pastClock(clock, startedAt);
+  // Shown positions back to file indexes; nothing picked (-1 or []) means the clock ran out.
+  const picked = (typeof shown === 'number' ? [shown] : shown).filter((p) => p >= 0).map((p) => order[p] ?? -1);
+  const overtime = picked.length === 0 || pastClock(clock, startedAt);
   const grade = gradeChoice(question, picked);
-  ctx.out(picked < 0 ? chalk.red("\n✗ Time's up.") : grade.score === 1 ? chalk.green('\n✓ Correct.') : chalk.red('\n✗ Not quite.'));
+  ctx.out(picked.length === 0 ? chalk.red("\n✗ Time's up.") : grade.score === 1 ? chalk.green('\n✓ Correct.') : chalk.red('\n✗ Not quite.'));
   order.forEach((i, position) => {
     const choice = question.choices[i];
     if (!choice) return;
-    const mark = choice.correct ? chalk.green('✓') : i === picked ? chalk.red('✗') : ' ';
+    const mark = choice.correct ? chalk.green('✓') : picked.includes(i) ? chalk.red('✗') : ' ';
+    // A correct choice left unticked in a "select all" question is called out: it is why a
+    // partly right answer scored 0.
+    const missed = question.multiple && choice.correct && !picked.includes(i) ? chalk.yellow(' (missed)') : '';
     const why = choice.why ? chalk.dim(` — ${choice.why}`) : '';
-    ctx.out(`  ${mark} ${letter(position)}. ${choice.text}${why}`);
+    ctx.out(`  ${mark} ${letter(position)}. ${choice.text}${missed}${why}`);
   });
   if (question.answer) ctx.out(`\n${await io.md(question.answer)}`);
   return { status: 'answered', grade, overtime };
