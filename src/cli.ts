@@ -126,14 +126,16 @@ function slowParseSpinner(files: number, color: boolean): (() => void) | undefin
 
 /**
  * The clock: now, or DJANGO_DRILL_NOW (an ISO date-time) as a testing aid for plans and
- * schedules (README "Testing aids"). It stands still for the whole run.
+ * schedules (README "Testing aids"). The fake clock starts at that time and runs on, so answer
+ * durations stay real.
  */
 function clock(): () => Date {
   const fake = process.env.DJANGO_DRILL_NOW;
   if (!fake) return () => new Date();
   const at = Date.parse(fake);
   if (Number.isNaN(at)) throw new UsageError(`DJANGO_DRILL_NOW is not a date: "${fake}"`, 'Use an ISO date-time such as 2026-12-10T09:00:00, or unset it.');
-  return () => new Date(at);
+  const offset = at - Date.now();
+  return () => new Date(Date.now() + offset);
 }
 
 function makeContext(program: Command): Context {

@@ -6,7 +6,7 @@ import type { Context } from './context.js';
 import { runLoop, type SessionOutcome } from './session/loop.js';
 import { QueuePolicy, type QueuePlan } from './session/policies/queue.js';
 import type { ScoresStore } from './store/index.js';
-import type { Bank, ScoresFile } from './types.js';
+import type { ScoresFile } from './types.js';
 import type { DrillUI } from './ui/index.js';
 
 export type { AnswerResult, SessionOutcome } from './session/loop.js';
@@ -21,6 +21,6 @@ export interface SessionPlan extends QueuePlan {
   pager?: boolean;
 }
 
-export function runSession(ctx: Context, ui: DrillUI, _bank: Bank, store: ScoresStore, initial: ScoresFile, plan: SessionPlan): Promise<SessionOutcome> {
+export function runSession(ctx: Context, ui: DrillUI, store: ScoresStore, initial: ScoresFile, plan: SessionPlan): Promise<SessionOutcome> {
   return runLoop(ctx, ui, store, initial, new QueuePolicy(plan), { type: plan.type, seed: plan.seed ?? 0, pager: plan.pager === true });
 }

@@ -5,11 +5,11 @@ import { InterruptedError } from '../errors.js';
 import { findQuestion, questionsOf } from '../questions/bank.js';
 import { parentIdOf } from '../questions/follow-ups.js';
 import { percent } from '../render/format.js';
-import { seededRandom, selectQuestions } from '../session/engine.js';
+import { selectQuestions } from '../session/engine.js';
 import { questionProgress, topicProgress } from '../session/progress.js';
 import { isPromptExit } from '../ui/index.js';
 import { checkTags, loadBankWithWarnings, requireTerminal, topicsOrCommand } from './common.js';
-import { createUI, endSession, runAndSummarize, sessionPlan, type SessionFlags } from './session-options.js';
+import { createUI, endSession, runAndSummarize, sessionOptions, sessionPlan, type SessionFlags } from './session-options.js';
 
 export async function drillCommand(
   ctx: Context,
@@ -45,20 +45,19 @@ export async function drillCommand(
     }
   }
 
-  const count = flags.count ?? 10;
-  const seed = flags.seed ?? Math.floor(Math.random() * 2 ** 31);
+  const options = sessionOptions(flags, { count: 10 });
   const pool = questionsOf(bank, topics).filter((q) => !byId || byId.includes(q));
   checkTags(pool, flags.tag);
   const selected = selectQuestions(
     pool,
     progress,
-    { count, due: flags.due, weak: flags.weak, new: flags.new, difficulty: flags.difficulty, tags: flags.tag, order: flags.order },
-    seededRandom(seed),
+    { count: options.count, due: flags.due, weak: flags.weak, new: flags.new, difficulty: flags.difficulty, tags: flags.tag, order: flags.order },
+    options.random,
   );
   if (selected.length === 0) {
     ctx.out(`Nothing to drill in ${topics.map((t) => t.name).join(', ')} with these filters.`);
     if (flags.due) ctx.out(chalk.dim('Nothing is due right now. Try without --due, or: django-drill warmup'));
     return;
   }
-  endSession(await runAndSummarize(ctx, ui, bank, store, scores, sessionPlan('drill', topics, selected, count, { ...flags, seed })));
+  endSession(await runAndSummarize(ctx, ui, bank, store, scores, sessionPlan('drill', topics, selected, options)));
 }

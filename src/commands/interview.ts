@@ -12,7 +12,7 @@ import { questionsOf, resolveTopics } from '../questions/bank.js';
 import { wrapText } from '../render/format.js';
 import { reportMarkdown, scorecardText } from '../render/report.js';
 import { terminalSafeJson } from '../render/sanitize.js';
-import { seededRandom } from '../session/engine.js';
+import { sessionOptions } from './session-options.js';
 import { INTERVIEW_TOPICS, MINUTES, pickInterview, type Level } from '../session/interview.js';
 import { runLoop } from '../session/loop.js';
 import { InterviewPolicy } from '../session/policies/interview.js';
@@ -85,8 +85,9 @@ export async function interviewCommand(ctx: Context, topicNames: string[], flags
   }
   const store = await ctx.store();
   const scores = await store.read();
-  const seed = flags.seed ?? Math.floor(Math.random() * 2 ** 31);
-  const picked = pickInterview(questionsOf(bank, topics), questionProgress(bank, scores, ctx.now()), flags.level, flags.minutes, seededRandom(seed));
+  const options = sessionOptions(flags, { count: 0 });
+  const { seed } = options;
+  const picked = pickInterview(questionsOf(bank, topics), questionProgress(bank, scores, ctx.now()), flags.level, flags.minutes, options.random);
   if (picked.length === 0) {
     throw new UsageError(`No ${flags.level}-level questions in ${topics.map((t) => t.name).join(', ')}.`, 'Try another --level or other topics.');
   }
@@ -96,7 +97,7 @@ export async function interviewCommand(ctx: Context, topicNames: string[], flags
   const opener = `Mock ${flags.level} interview: ${picked.length} questions over ${flags.minutes} minutes (${topics.map((t) => t.name).join(', ')}). Answer aloud as you would to the interviewer; the clock runs from now.`;
   screen.out(wrapText(opener, Math.min(screen.columns, 100)).join('\n'));
   const policy = new InterviewPolicy(picked, topics.map((t) => t.name), flags.minutes * 60, Date.now());
-  const outcome = await runLoop(screen, ui, store, scores, policy, { type: flags.type === true, seed, pager: flags.pager !== false });
+  const outcome = await runLoop(screen, ui, store, scores, policy, { type: options.type, seed, pager: options.pager });
 
   const card = scorecardOf({
     entries: policy.entries,

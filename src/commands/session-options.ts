@@ -3,6 +3,7 @@ import type { Context } from '../context.js';
 import { InterruptedError } from '../errors.js';
 import type { runSession, SessionPlan } from '../runner.js';
 import type { ScoresStore } from '../store/index.js';
+import { seededRandom } from '../session/engine.js';
 import type { Bank, Difficulty, Question, ScoresFile, TopicInfo } from '../types.js';
 import type { DrillUI } from '../ui/index.js';
 
@@ -23,21 +24,36 @@ export interface SessionFlags {
   seed?: number;
 }
 
-function timedOption(flags: SessionFlags): SessionPlan['timed'] {
-  if (flags.timed === undefined) return undefined;
-  return flags.timed === true ? 'question' : flags.timed;
+/** What every session command derives from its flags, once: the count and the one seed. */
+export interface SessionOptions {
+  /** Questions to ask (`--count`, else the command's default). */
+  count: number;
+  /** `--seed`, else a random one: it drives the selection and the order of choices alike. */
+  seed: number;
+  /** The seeded generator for the selection. */
+  random: () => number;
+  timed: SessionPlan['timed'];
+  type: boolean;
+  pager: boolean;
 }
 
-/** The plan of a session from the command's flags and what was selected. */
-export function sessionPlan(
-  mode: SessionPlan['mode'],
-  topics: readonly TopicInfo[],
-  questions: Question[],
-  limit: number,
-  flags: SessionFlags,
-): SessionPlan {
+/** The one route from a session command's flags to its options (drill, warmup, today, interview). */
+export function sessionOptions(flags: Partial<SessionFlags>, defaults: { count: number }): SessionOptions {
   const seed = flags.seed ?? Math.floor(Math.random() * 2 ** 31);
-  return { mode, topics: topics.map((t) => t.name), questions, limit, timed: timedOption(flags), type: flags.type === true, seed, pager: flags.pager !== false };
+  return {
+    count: flags.count ?? defaults.count,
+    seed,
+    random: seededRandom(seed),
+    timed: flags.timed === undefined ? undefined : flags.timed === true ? 'question' : flags.timed,
+    type: flags.type === true,
+    pager: flags.pager !== false,
+  };
+}
+
+/** The plan of a session from its options and what was selected. */
+export function sessionPlan(mode: SessionPlan['mode'], topics: readonly TopicInfo[], questions: Question[], options: SessionOptions): SessionPlan {
+  const { count: limit, timed, type, seed, pager } = options;
+  return { mode, topics: topics.map((t) => t.name), questions, limit, timed, type, seed, pager };
 }
 
 export async function createUI(ctx: Context): Promise<DrillUI> {
@@ -59,7 +75,7 @@ export async function runAndSummarize(
 ): Promise<Awaited<ReturnType<typeof runSession>>> {
   // Loaded here, not at the top: `reset` shares this module and never runs a session.
   const { runSession, summarize } = await import('../runner.js');
-  const outcome = await runSession(ctx, ui, bank, store, scores, plan);
+  const outcome = await runSession(ctx, ui, store, scores, plan);
   ctx.out(summarize(ctx, bank, outcome));
   return outcome;
 }

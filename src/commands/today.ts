@@ -6,7 +6,7 @@ import { targetTime, todayOrder } from '../plan/schedule.js';
 import { countdown, forecastTable, missedNote, planView } from '../plan/view.js';
 import { loadBankWithWarnings, requireTerminal } from './common.js';
 import { currentPlan, NO_PLAN_HINT } from './plan.js';
-import { createUI, endSession, runAndSummarize, sessionPlan, type SessionFlags } from './session-options.js';
+import { createUI, endSession, runAndSummarize, sessionOptions, sessionPlan, type SessionFlags } from './session-options.js';
 
 export async function todayCommand(ctx: Context, flags: Pick<SessionFlags, 'type' | 'seed' | 'pager'>): Promise<void> {
   const { bank } = await loadBankWithWarnings(ctx);
@@ -28,7 +28,7 @@ export async function todayCommand(ctx: Context, flags: Pick<SessionFlags, 'type
   ctx.out(chalk.bold(`Today's share: ${questions.length} question${questions.length === 1 ? '' : 's'}, about ${minutes} min (due first, then weak, then new).`));
   const ui = await createUI(ctx);
   const topics = bank.topics.filter((t) => view.plan.topics.includes(t.name));
-  const outcome = await runAndSummarize(ctx, ui, bank, store, scores, sessionPlan('today', topics, questions, questions.length, { order: 'smart', ...flags }));
+  const outcome = await runAndSummarize(ctx, ui, bank, store, scores, sessionPlan('today', topics, questions, sessionOptions(flags, { count: questions.length })));
   const after = planView(view.plan, bank, outcome.after, ctx.now());
   ctx.out(`\n${chalk.bold('Forecast on the interview day')}\n${forecastTable(after, ctx.columns)}`);
   ctx.out(`\n${chalk.bold(countdown(after))}`);

@@ -3,14 +3,14 @@ import chalk from 'chalk';
 import type { Context } from '../context.js';
 import { questionsOf, resolveTopics } from '../questions/bank.js';
 import { bar, percent, readinessLabel, table, wrapText } from '../render/format.js';
-import { filterQuestions, seededRandom, selectQuestions, selectWarmup } from '../session/engine.js';
+import { filterQuestions, selectQuestions, selectWarmup } from '../session/engine.js';
 import { questionProgress, topicProgress, type QuestionProgress, type TopicProgress } from '../session/progress.js';
 import type { Bank, ScoresFile, TopicInfo } from '../types.js';
 import { targetTime, todayOrder } from '../plan/schedule.js';
 import { countdown, forecastTable, planView } from '../plan/view.js';
 import { checkTags, loadBankWithWarnings, requireTerminal } from './common.js';
 import { currentPlan } from './plan.js';
-import { createUI, endSession, runAndSummarize, sessionPlan, type SessionFlags } from './session-options.js';
+import { createUI, endSession, runAndSummarize, sessionOptions, sessionPlan, type SessionFlags } from './session-options.js';
 
 export async function warmupCommand(ctx: Context, flags: SessionFlags & { topic?: string[] }): Promise<void> {
   const { bank } = await loadBankWithWarnings(ctx);
@@ -19,7 +19,8 @@ export async function warmupCommand(ctx: Context, flags: SessionFlags & { topic?
   const store = await ctx.store();
   const scores = await store.read();
   const progress = questionProgress(bank, scores, ctx.now());
-  const count = flags.count ?? 5;
+  const options = sessionOptions(flags, { count: 5 });
+  const { count } = options;
   const pool = questionsOf(bank, topics);
   checkTags(pool, flags.tag);
   const filters = { due: flags.due, new: flags.new, difficulty: flags.difficulty, tags: flags.tag };
@@ -31,7 +32,7 @@ export async function warmupCommand(ctx: Context, flags: SessionFlags & { topic?
       ? todayOrder(share, plan?.state ?? new Map(), ctx.now(), targetTime(plan?.plan.date ?? '', ctx.now()))
       : flags.order === 'smart' && !flags.weak
         ? selectWarmup(filterQuestions(pool, progress, filters), progress, count, ctx.now())
-        : selectQuestions(pool, progress, { ...filters, count, weak: flags.weak, order: flags.order }, seededRandom(flags.seed ?? Date.now()));
+        : selectQuestions(pool, progress, { ...filters, count, weak: flags.weak, order: flags.order }, options.random);
   if (selected.length === 0) {
     ctx.out('Nothing to warm up with these filters.');
     return;
@@ -39,7 +40,7 @@ export async function warmupCommand(ctx: Context, flags: SessionFlags & { topic?
   const ui = await createUI(ctx);
   const what = share && share.length > 0 ? "today's share of your plan (interview day)" : 'due and weakest first';
   ctx.out(chalk.bold(`Warmup: ${selected.length} question${selected.length === 1 ? '' : 's'}, ${what}.`));
-  const outcome = await runAndSummarize(ctx, ui, bank, store, scores, sessionPlan('warmup', topics, selected, count, flags));
+  const outcome = await runAndSummarize(ctx, ui, bank, store, scores, sessionPlan('warmup', topics, selected, options));
   ctx.out(readinessReport(ctx, bank, outcome.after, topics));
   if (plan) {
     const after = planView(plan.plan, bank, outcome.after, ctx.now());

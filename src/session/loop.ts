@@ -196,7 +196,10 @@ export async function runLoop(
     const { question } = turn;
     ctx.out(header(turn, ctx.columns));
     ctx.out(await md(question.prompt || question.title));
+    // The prompt's countdown runs on the wall clock; the answer's duration on the context's
+    // clock (a test can fake it).
     const startedAt = Date.now();
+    const began = ctx.now().getTime();
     const clock = policy.clock(turn, startedAt);
     const io: AskContext = {
       ctx,
@@ -211,7 +214,7 @@ export async function runLoop(
     if (asked.status === 'quit') return 'quit';
     if (asked.status === 'skip') return 'next';
 
-    const result: AnswerResult = { question, grade: asked.grade, durationMs: Date.now() - startedAt, overtime: asked.overtime, reask: turn.reask };
+    const result: AnswerResult = { question, grade: asked.grade, durationMs: Math.max(0, ctx.now().getTime() - began), overtime: asked.overtime, reask: turn.reask };
     if (turn.parent) result.parent = turn.parent;
     if (asked.typed !== undefined) result.typed = asked.typed;
     results.push(result);

@@ -46,7 +46,7 @@ describe('drill flow (simulated keys)', () => {
     const ctx = fakeContext(bank);
     const store = (await ctx.store()) as ScoresStore;
     const ui = createTerminalUI({ color: false });
-    const done = runSession(ctx, ui, bank, store, await store.read(), planOf([open, choice]));
+    const done = runSession(ctx, ui, store, await store.read(), planOf([open, choice]));
 
     await until('press Enter to reveal');
     screen.keypress('enter');
@@ -115,7 +115,7 @@ describe('drill flow (simulated keys)', () => {
     const run = async (texts: string[]) => {
       const ctx = fakeContext(bank);
       const store = (await ctx.store()) as ScoresStore;
-      const done = runSession(ctx, createTerminalUI({ color: false }), bank, store, await store.read(), planOf([multi], { limit: 1 }));
+      const done = runSession(ctx, createTerminalUI({ color: false }), store, await store.read(), planOf([multi], { limit: 1 }));
       const shown = await until('Select all that apply');
       expect(shown).not.toMatch(/\ba\b all/); // no "tick all" key for choices
       screen.keypress('enter');
@@ -137,6 +137,25 @@ describe('drill flow (simulated keys)', () => {
     expect(partial.grade).toMatchObject({ score: 0, rating: 'again', keypointsHit: [0] });
     expect(partial.text).toContain('✗ Not quite.');
     expect(partial.text).toMatch(/✓ [A-D]\. bulk_create\(\) skips save\(\) \(missed\)/);
+  });
+
+  it("times an answer on the context's clock, so a fake clock gives an exact duration", async () => {
+    const bank = makeBank([open]);
+    let t = Date.parse('2026-12-01T09:00:00Z');
+    const ctx = fakeContext(bank, { now: () => new Date(t) });
+    const store = (await ctx.store()) as ScoresStore;
+    const done = runSession(ctx, createTerminalUI({ color: false }), store, await store.read(), planOf([open], { limit: 1 }));
+    await until('press Enter to reveal');
+    t += 95_000; // the candidate talks for 1 min 35 s
+    screen.keypress('enter');
+    await until('Which key points');
+    screen.keypress('a');
+    screen.keypress('enter');
+    await until('Enter finish');
+    screen.keypress('enter');
+    const outcome = await done;
+    expect(outcome.results[0]?.durationMs).toBe(95_000);
+    expect((await store.read()).attempts[0]).toMatchObject({ durationMs: 95_000, at: '2026-12-01T09:01:35.000Z' });
   });
 
   it('wraps missed key points to the terminal under their bullet', () => {
@@ -168,7 +187,7 @@ describe('drill flow (simulated keys)', () => {
     const bank = makeBank([open]);
     const ctx = fakeContext(bank);
     const store = (await ctx.store()) as ScoresStore;
-    const done = runSession(ctx, createTerminalUI({ color: false }), bank, store, await store.read(), planOf([open], { limit: 3 }));
+    const done = runSession(ctx, createTerminalUI({ color: false }), store, await store.read(), planOf([open], { limit: 3 }));
     for (let round = 0; round < 2; round++) {
       await until('press Enter to reveal');
       screen.keypress('enter');
@@ -186,7 +205,7 @@ describe('drill flow (simulated keys)', () => {
     const bank = makeBank([open]);
     const ctx = fakeContext(bank);
     const store = (await ctx.store()) as ScoresStore;
-    const done = runSession(ctx, createTerminalUI({ color: false }), bank, store, await store.read(), planOf([open], { timed: 1 }));
+    const done = runSession(ctx, createTerminalUI({ color: false }), store, await store.read(), planOf([open], { timed: 1 }));
     await until(/⏱ 0:0\d left/);
     await until('Which key points'); // time ran out: the answer was revealed without a key
     screen.keypress('a'); // tick all
@@ -203,7 +222,7 @@ describe('drill flow (simulated keys)', () => {
     const bank = makeBank([open]);
     const ctx = fakeContext(bank);
     const store = (await ctx.store()) as ScoresStore;
-    const done = runSession(ctx, createTerminalUI({ color: false }), bank, store, await store.read(), planOf([open], { type: true }));
+    const done = runSession(ctx, createTerminalUI({ color: false }), store, await store.read(), planOf([open], { type: true }));
     await until('Your answer');
     screen.type('select_related does a JOIN in SQL');
     screen.keypress('enter');
@@ -233,7 +252,7 @@ describe('drill flow (simulated keys)', () => {
       if (calls === 1) throw new DrillError('Could not save your answer to scores.json: disk full', { hint: 'Free some space.' });
       return realRecord(change);
     };
-    const done = runSession(ctx, createTerminalUI({ color: false }), bank, store, await store.read(), planOf(bank.questions));
+    const done = runSession(ctx, createTerminalUI({ color: false }), store, await store.read(), planOf(bank.questions));
     for (let i = 0; i < 2; i++) {
       await until('press Enter to reveal');
       screen.keypress('enter');
