@@ -42,21 +42,22 @@ const lazyChildProcess = {
   },
 };
 
-// Identifies a part of the build in its caches: any change to the part's sources or to the
-// dependencies' versions makes a new id. The rendered-Markdown cache (src/render/cached.ts) is
-// keyed by the renderer's; the bank cache (src/questions/cache-index.ts) by the parser's, so a
-// new release never serves questions or problems that an older parser made.
+// The build id (src/build-id.ts): a hash of every source file, this script and the lockfile.
+// Every cache carries it, so a new build (a release or a change in development) never reads a
+// cache an older build wrote.
 function sourceId(paths) {
   const hash = createHash('sha1');
-  for (const path of paths) {
-    const files = statSync(path).isDirectory() ? readdirSync(path).sort().map((name) => join(path, name)) : [path];
-    for (const file of files) hash.update(file.slice(root.length)).update(readFileSync(file));
-  }
-  hash.update(readFileSync(join(root, 'package-lock.json')));
+  const walk = (path) => {
+    if (!statSync(path).isDirectory()) {
+      hash.update(path.slice(root.length)).update(readFileSync(path));
+      return;
+    }
+    for (const name of readdirSync(path).sort()) walk(join(path, name));
+  };
+  for (const path of paths) walk(path);
   return hash.digest('hex').slice(0, 16);
 }
-const renderId = sourceId([join(root, 'src', 'render')]);
-const parserId = sourceId([join(root, 'src', 'questions'), join(root, 'src', 'types.ts')]);
+const buildId = sourceId([join(root, 'src'), join(root, 'scripts', 'build.mjs'), join(root, 'package-lock.json')]);
 
 const minify = process.env.BUILD_MINIFY !== '0';
 
@@ -82,7 +83,7 @@ const result = await build({
   chunkNames: 'chunks/[name]-[hash]',
   write: false,
   plugins: [hljsSubset, lazyChildProcess],
-  define: { __RENDER_ID__: JSON.stringify(renderId), __PARSER_ID__: JSON.stringify(parserId), 'import.meta.url': '__importMetaUrl' },
+  define: { __BUILD_ID__: JSON.stringify(buildId), 'import.meta.url': '__importMetaUrl' },
   logLevel: 'warning',
 });
 

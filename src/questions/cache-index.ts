@@ -15,19 +15,15 @@
  * table indexes) makes the entry, or the whole file, unusable, and it is parsed again.
  */
 import { openSections, packSections } from '../binary-file.js';
+import { BUILD_ID } from '../build-id.js';
 import { DIFFICULTIES, QUESTION_TYPES, type FollowUp, type Question, type TopicInfo } from '../types.js';
 import type { ListingHint } from './load.js';
 import type { Problem } from './parse.js';
 
 export const INDEX_VERSION = 6;
 
-declare const __PARSER_ID__: string | undefined;
-/**
- * The build of the parser (set by scripts/build.mjs from the sources of src/questions/): an
- * index written by another build is not used, since what it holds (questions, problems) came
- * from that build's parser.
- */
-export const PARSER_ID = typeof __PARSER_ID__ === 'string' ? __PARSER_ID__ : 'dev';
+/** Caches written by another build are not used (build-id.ts). */
+export const PARSER_ID = BUILD_ID;
 const MAGIC = 0x58424444; // "DDBX" read as a little-endian uint32
 const SEP = '\0';
 
@@ -307,7 +303,7 @@ export class Folder {
   }
 }
 
-export function encodeIndex(index: IndexFile): Buffer {
+export function encodeIndex(index: IndexFile, build = PARSER_ID): Buffer {
   const stored: StoredFolder[] = [];
   const sections: ArrayBufferView[] = [];
   for (const [dir, folder] of Object.entries(index.dirs)) {
@@ -329,7 +325,7 @@ export function encodeIndex(index: IndexFile): Buffer {
     };
     stored.push({ dir, count: cols.m.length, meta, kinds, text: { n: text(names), id: text(ids), title: text(titles) } });
   }
-  return packSections(MAGIC, { v: INDEX_VERSION, build: PARSER_ID, topics: index.topics, dirs: stored }, sections);
+  return packSections(MAGIC, { v: INDEX_VERSION, build, topics: index.topics, dirs: stored }, sections);
 }
 
 /**

@@ -8,15 +8,15 @@ import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import chalk from 'chalk';
 import { crc32 } from '../binary-file.js';
+import { BUILD_ID, IS_BUILT } from '../build-id.js';
 import { sweepDaily, writeCacheFile } from '../cache-files.js';
 import type { MarkdownOptions } from './markdown.js';
 
 const RENDER_MAX_AGE_MS = 30 * 86_400_000;
 
-// Set by scripts/build.mjs from a hash of the renderer's sources: a new renderer never serves
-// an old rendering. Tests and other builds run without it, and then nothing is cached.
-declare const __RENDER_ID__: string | undefined;
-const RENDER_ID = typeof __RENDER_ID__ === 'string' ? __RENDER_ID__ : undefined;
+// The build id (build-id.ts): a new renderer never serves an old rendering. Outside a build
+// nothing is cached (a test passes its own id).
+const RENDER_ID = IS_BUILT ? BUILD_ID : undefined;
 
 export interface RenderCache {
   dir: string;

@@ -6,6 +6,7 @@
  * Pure: data in, data out.
  */
 import { openSections, packSections } from '../binary-file.js';
+import { BUILD_ID } from '../build-id.js';
 import { roundedStability } from '../srs/curve.js';
 import type { Attempt, ScoresFile } from '../types.js';
 
@@ -203,6 +204,8 @@ const tableSizes = (t: { ids: unknown[]; topics: unknown[]; sessions: number }) 
 
 interface Header {
   v: number;
+  /** The build that wrote it (build-id.ts): another build's cache is rebuilt. */
+  build: string;
   interviews: InterviewSignal[];
   stamp: unknown;
   n: number;
@@ -212,8 +215,8 @@ interface Header {
 }
 
 /** The columns as bytes, with `stamp` (what they were built from) in the header. */
-export function encodeColumns(cols: HistoryColumns, stamp: unknown): Buffer {
-  const header: Header = { v: HISTORY_COLUMNS_VERSION, interviews: cols.interviews, stamp, n: cols.q.length, ids: cols.ids, topics: cols.topics, sessions: cols.sessions };
+export function encodeColumns(cols: HistoryColumns, stamp: unknown, build = BUILD_ID): Buffer {
+  const header: Header = { v: HISTORY_COLUMNS_VERSION, build, interviews: cols.interviews, stamp, n: cols.q.length, ids: cols.ids, topics: cols.topics, sessions: cols.sessions };
   const arrays: ArrayBufferView[] = [
     ...F64.map((k) => cols[k]),
     ...F64_PER_ID.map((k) => cols[k]),
@@ -234,7 +237,7 @@ export function decodeColumns(bytes: Buffer): { stamp: unknown; columns: History
   try {
     const file = openSections(bytes, MAGIC);
     const header = file?.header as Header | undefined;
-    if (!file || !header || header.v !== HISTORY_COLUMNS_VERSION || !Array.isArray(header.ids) || !Array.isArray(header.topics)) return undefined;
+    if (!file || !header || header.v !== HISTORY_COLUMNS_VERSION || header.build !== BUILD_ID || !Array.isArray(header.ids) || !Array.isArray(header.topics)) return undefined;
     const interviews = Array.isArray(header.interviews)
       ? header.interviews.filter((i): i is InterviewSignal => typeof i?.at === 'string' && typeof i.signal === 'string')
       : [];

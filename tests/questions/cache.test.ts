@@ -2,6 +2,8 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, uti
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadBankCached } from '../../src/questions/cache.js';
+import { crc32 } from '../../src/binary-file.js';
+import { decodeIndex, encodeIndex, PARSER_ID } from '../../src/questions/cache-index.js';
 import { loadBank } from '../../src/questions/load.js';
 import type { Question } from '../../src/types.js';
 import { questionFile, tempDir, writeBank } from '../helpers.js';
@@ -123,23 +125,31 @@ describe('bank cache', () => {
     }
   });
 
-  it('does not use a cache written by another build of the parser', async () => {
+  it('does not use a cache written by another build', async () => {
     const root = writeBank({ orm: [{ id: 'orm-a' }, { id: 'orm-b' }] });
     const home = tempDir();
     await loadBankCached([root], home, { bodies: true });
-    // What an older release cached (questions, problems) came from its own parser.
     const path = indexPath(home);
-    const bytes = readFileSync(path);
-    const at = bytes.indexOf('"build":"dev"');
-    expect(at).toBeGreaterThan(0);
-    bytes.write('"build":"old"', at, 'latin1');
-    writeFileSync(path, bytes);
+    const index = decodeIndex(readFileSync(path))!;
     const bodiesPath = join(home, 'cache', readdirSync(join(home, 'cache')).find((f) => f.endsWith('.bodies.json')) as string);
-    writeFileSync(bodiesPath, readFileSync(bodiesPath, 'latin1').replace('"build":"dev"', '"build":"old"'));
-    const parsed: number[] = [];
-    const { bank } = await loadBankCached([root], home, { bodies: true, onParse: (n) => void parsed.push(n) });
-    expect(parsed).toEqual([2]);
-    expect(bank.questions.map((q) => q.answer)).toEqual(['The answer of orm-a.', 'The answer of orm-b.']);
+    const bodies = readFileSync(bodiesPath, 'latin1');
+    const load = async () => {
+      const parsed: number[] = [];
+      const { bank } = await loadBankCached([root], home, { bodies: true, onParse: (n) => void parsed.push(n) });
+      expect(bank.questions.map((q) => q.answer)).toEqual(['The answer of orm-a.', 'The answer of orm-b.']);
+      return parsed;
+    };
+    // Re-encoded by this build: used as it is, nothing parsed.
+    writeFileSync(path, encodeIndex(index, PARSER_ID));
+    expect(await load()).toEqual([]);
+    // What another build (an older release, changed code) cached came from its own parser.
+    writeFileSync(path, encodeIndex(index, 'another-build'));
+    expect(await load()).toEqual([2]);
+    // The bodies likewise (their file is JSON with a CRC line first).
+    await load();
+    const json = bodies.slice(bodies.indexOf('\n') + 1).replace(`"build":"${PARSER_ID}"`, '"build":"another-build"');
+    writeFileSync(bodiesPath, `${crc32(Buffer.from(json, 'latin1')).toString(16).padStart(8, '0')}\n${json}`, 'latin1');
+    expect(await load()).toEqual([2]);
   });
 
   it('keeps numbers of every size exactly: big files, times, fractional mtimes', async () => {

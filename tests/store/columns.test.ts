@@ -76,6 +76,9 @@ describe('history columns', () => {
     cached!.columns.ids = ['from-cache'];
     await writeFile(cachePath, encodeColumns(cached!.columns, cached!.stamp));
     expect((await new ScoresStore({ home, warn: vi.fn() }).readColumns()).ids).toEqual(['from-cache']);
+    // The same cache from another build (another release, or changed code) is not used.
+    await writeFile(cachePath, encodeColumns(cached!.columns, cached!.stamp, 'another-build'));
+    expect((await new ScoresStore({ home, warn: vi.fn() }).readColumns()).ids).toEqual(['orm-a']);
 
     await store.record({ attempts: [attempt({ questionId: 'orm-b' })] });
     expect((await store.readColumns()).ids).toEqual(['orm-a', 'orm-b']);
