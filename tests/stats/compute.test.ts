@@ -206,8 +206,9 @@ describe('per topic and totals', () => {
   });
 });
 
-describe('performance', () => {
-  it('handles 100,000 attempts quickly', () => {
+// Speed is measured by the bench (`stats (100k attempts)`), never by a timed unit test.
+describe('scale', () => {
+  it('counts 100,000 attempts over two years exactly', () => {
     const bank = makeBank();
     const ids = bank.questions.map((q) => q.id);
     const attempts: Attempt[] = [];
@@ -217,11 +218,8 @@ describe('performance', () => {
       attempts.push(attempt(ids[i % ids.length]!, at, (i % 4) / 3, { sessionId: `s${Math.floor(i / 10)}` }));
     }
     const scores = { version: 2 as const, attempts, cards: {}, sessions: [] };
-    const began = performance.now();
     const stats = computeStats({ bank, scores, now: NOW, timeZone: 'Europe/Berlin' });
-    const elapsed = performance.now() - began;
     expect(stats.totals.attempts).toBe(100_000);
     expect(stats.totals.sessions).toBe(10_000);
-    expect(elapsed).toBeLessThan(1500);
   });
 });

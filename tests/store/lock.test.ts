@@ -54,10 +54,9 @@ describe('the scores lock', () => {
     expect(existsSync(lockPath)).toBe(true);
     expect(JSON.parse(await readFile(join(lockPath, 'owner.json'), 'utf8'))).toMatchObject({ pid: child.proc.pid });
 
-    const started = Date.now();
-    const data = await new ScoresStore({ home, warn: vi.fn(), lockTimeoutMs: STALE_LOCK_MS }).record({ attempts: [attempt()] });
+    // A wait shorter than the stale limit: waiting for the lock to go stale would fail the save.
+    const data = await new ScoresStore({ home, warn: vi.fn(), lockTimeoutMs: STALE_LOCK_MS / 6 }).record({ attempts: [attempt()] });
     expect(data.attempts).toHaveLength(1);
-    expect(Date.now() - started).toBeLessThan(STALE_LOCK_MS / 2);
     expect(existsSync(lockPath)).toBe(false);
   });
 
@@ -86,8 +85,7 @@ describe('the scores lock', () => {
     expect(err.message).toBe(`Another django-drill is saving scores (lock held: ${lockPath})`);
     expect(err.hint).toContain(lockPath);
     expect(err.exitCode).toBe(1);
-    expect(waited).toBeGreaterThanOrEqual(290);
-    expect(waited).toBeLessThan(2000);
+    expect(waited).toBeGreaterThanOrEqual(290); // it waited for the lock (timers never fire early)
     expect(await readFile(store.path)).toEqual(before);
     expect(existsSync(join(lockPath, 'owner.json'))).toBe(true);
   });
