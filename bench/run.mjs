@@ -24,6 +24,7 @@ const bank10k = join(work, 'bank-10k');
 const home100k = join(work, 'home-100k');
 const homeBuiltIn = join(work, 'home-builtin');
 const homeDrill = join(work, 'home-drill');
+const homeCold = join(work, 'home-cold');
 const rssFile = join(work, 'rss.txt');
 mkdirSync(work, { recursive: true });
 process.stderr.write('Preparing fixtures (first run only: 10,000 questions, 100,000 attempts)…\n');
@@ -43,6 +44,8 @@ const allCases = [
   { name: 'node -e 0', argv: ['-e', '0'], baseline: true },
   { name: '--help', argv: [bin, '--help'], target: 1.5 },
   { name: 'list (built-in bank)', argv: [bin, 'list'], target: 1.8 },
+  // A fresh install's first run: no cache at all (the shipped seed of the bank is all it has).
+  { name: 'list (first run, no cache)', argv: [bin, 'list'], env: { DJANGO_DRILL_HOME: homeCold }, fresh: homeCold, target: 2 },
   { name: 'show <id> (highlighted)', argv: [bin, 'show', 'orm-select-related-vs-prefetch-related'], env: { FORCE_COLOR: '1' }, target: 2.5 },
   { name: 'list (10k-question bank)', argv: [bin, 'list', '--questions', bank10k], target: 3 },
   { name: 'stats (100k attempts)', argv: [bin, 'stats', '--questions', bank10k, '--home', home100k], target: 3.5, rssTarget: 200 },
@@ -52,6 +55,7 @@ const cases = allCases.filter((c) => c.baseline || !only || c.name.includes(only
 
 function runOnce(c) {
   rmSync(rssFile, { force: true });
+  if (c.fresh) rmSync(c.fresh, { recursive: true, force: true });
   const env = { ...baseEnv, ...c.env, BENCH_RSS_OUT: rssFile };
   const start = process.hrtime.bigint();
   const result = spawnSync(process.execPath, ['-r', preload, ...c.argv], { env, stdio: ['ignore', 'pipe', 'pipe'], maxBuffer: 256 * 1024 * 1024 });

@@ -2,8 +2,10 @@
 // Bundles src/ into dist/ with esbuild. `--if-stale` skips the build when dist/ is newer than
 // every source file, so `npm start` and `npm test` build only when they need to.
 import { build, transformSync } from 'esbuild';
+import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -19,7 +21,7 @@ function newestMtime(path) {
 }
 
 if (process.argv.includes('--if-stale') && existsSync(out)) {
-  const inputs = [join(root, 'src'), join(root, 'scripts', 'build.mjs'), join(root, 'package.json'), join(root, 'package-lock.json')];
+  const inputs = [join(root, 'src'), join(root, 'questions'), join(root, 'scripts', 'build.mjs'), join(root, 'package.json'), join(root, 'package-lock.json')];
   const built = statSync(out).mtimeMs;
   if (inputs.every((p) => newestMtime(p) <= built)) process.exit(0);
 }
@@ -86,6 +88,32 @@ const result = await build({
   define: { __BUILD_ID__: JSON.stringify(buildId), 'import.meta.url': '__importMetaUrl' },
   logLevel: 'warning',
 });
+
+// The built-in bank parsed by this build's parser, shipped as dist/bank-seed*.json
+// (src/questions/shipped.ts): the first run of a fresh install reads it instead of parsing.
+// Bundled from src/questions/seed-build.ts and run once, here.
+const seedScript = join(tmpdir(), `django-drill-seed-${process.pid}.cjs`);
+try {
+  await build({
+    absWorkingDir: root,
+    stdin: {
+      contents: "import { writeSeed } from './src/questions/seed-build.ts'; writeSeed(process.argv[2], process.argv[3]).then((n) => { if (n === 0) process.exit(1); }, (e) => { console.error(e); process.exit(1); });",
+      resolveDir: root,
+      loader: 'ts',
+    },
+    outfile: seedScript,
+    bundle: true,
+    format: 'cjs',
+    platform: 'node',
+    target: 'node20',
+    define: { __BUILD_ID__: JSON.stringify(buildId), 'import.meta.url': '"file:///"' },
+    logLevel: 'warning',
+  });
+  mkdirSync(join(root, 'dist'), { recursive: true });
+  execFileSync(process.execPath, [seedScript, join(root, 'questions'), join(root, 'dist')], { stdio: 'inherit' });
+} finally {
+  rmSync(seedScript, { force: true });
+}
 
 // dist/package.json first and dist/cli.js last: `--if-stale` goes by cli.js, so a build cut short
 // is never taken for a complete one.

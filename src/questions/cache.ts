@@ -16,6 +16,7 @@ import type { Question } from '../types.js';
 import { crc32 } from '../binary-file.js';
 import { changeTime } from '../file-stamp.js';
 import { decodeIndex, encodeIndex, Folder, PARSER_ID, type IndexFile } from './cache-index.js';
+import { cyrb53 } from '../hash.js';
 import {
   assemble,
   readQuestionFile,
@@ -39,22 +40,11 @@ type Body = Pick<Question, 'prompt' | 'answer' | 'keypoints' | 'choices' | 'foll
 const SEP = '\0';
 
 /**
- * Names the cache files of a set of roots. Not cryptographic (node:crypto alone takes about 6 ms
- * to load): two sets that shared a name would only take turns at the cache, since entries are
- * keyed by their absolute folder and checked file by file. cyrb53, 53 bits, as 14 hex digits.
+ * Names the cache files of a set of roots. Two sets that shared a name would only take turns at
+ * the cache, since entries are keyed by their absolute folder and checked file by file.
  */
 function rootsKey(roots: readonly string[]): string {
-  const text = roots.join('\0');
-  let h1 = 0xdeadbeef;
-  let h2 = 0x41c6ce57;
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    h1 = Math.imul(h1 ^ c, 2654435761);
-    h2 = Math.imul(h2 ^ c, 1597334677);
-  }
-  h1 = Math.imul(h1 ^ (h1 >>> 16), 2246822507) ^ Math.imul(h2 ^ (h2 >>> 13), 3266489909);
-  h2 = Math.imul(h2 ^ (h2 >>> 16), 2246822507) ^ Math.imul(h1 ^ (h1 >>> 13), 3266489909);
-  return (4294967296 * (2097151 & h2) + (h1 >>> 0)).toString(16).padStart(14, '0');
+  return cyrb53(roots.join('\0'));
 }
 
 /** Cache files of earlier builds (a JSON index named by a SHA-1 prefix): dropped when the cache is written. */
@@ -316,17 +306,17 @@ async function parseMisses(state: LoadState, source: TopicSource, at: Int32Array
     const m = source.mtimes[i] as number;
     const s = source.sizes[i] as number;
     misses.push(
-      readQuestionFile(path, source.folder).then((fresh) => {
+      readQuestionFile(path, source.folder, options.bodies).then((fresh) => {
         const question = fresh.result.question;
-        if (question) nextBodies.bodies[path] = { m, s, b: bodyOf(question) };
+        if (question && !fresh.bodiless) {
+          nextBodies.bodies[path] = { m, s, b: bodyOf(question) };
+          state.bodiesChanged = true;
+        }
         parsed[i] = fresh;
       }),
     );
   }
-  if (misses.length > 0) {
-    await Promise.all(misses);
-    state.bodiesChanged = true;
-  }
+  if (misses.length > 0) await Promise.all(misses);
   return parsed;
 }
 

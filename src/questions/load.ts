@@ -2,12 +2,13 @@
  * Loads a bank from one or more roots (`questions/<topic>/*.md`). One bad file never stops the
  * others: it becomes a Problem and is skipped.
  */
-import { readdirSync, statSync } from 'node:fs';
-import { readFile, stat } from 'node:fs/promises';
+import { closeSync, constants, fstatSync, openSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { stat } from 'node:fs/promises';
 import { changeTime } from '../file-stamp.js';
 import { basename, dirname, join, relative, resolve, sep } from 'node:path';
 import type { Bank, Question, QuestionRefs, TopicInfo } from '../types.js';
 import { loadFrontmatterParser, parseQuestion, parseTopicInfo, type ParseResult, type Problem } from './parse.js';
+import { shippedQuestion, shippedTopic } from './shipped.js';
 
 export type { Problem } from './parse.js';
 
@@ -170,6 +171,8 @@ export async function topicSources(root: string, hints?: (dir: string) => Listin
 export interface ParsedFile {
   path: string;
   result: ParseResult;
+  /** The question came without its bodies (an index-only load from the shipped seed). */
+  bodiless?: boolean;
 }
 
 export interface ParsedTopic {
@@ -183,26 +186,55 @@ export interface ParsedTopic {
 export const MAX_QUESTION_BYTES = 1024 * 1024;
 
 /** Reads a file; an unreadable or oversized one becomes a problem instead of a crash. */
-export async function readQuestionFile(path: string, folder: string): Promise<ParsedFile> {
-  await loadFrontmatterParser();
+/**
+ * Reads and parses a question file. `bodies: false` (an index-only load) may give a built-in
+ * question without its Markdown bodies, from the shipped seed; `bodiless` says so.
+ */
+export async function readQuestionFile(path: string, folder: string, bodies = true): Promise<ParsedFile> {
+  let text: string;
   try {
-    const info = await stat(path);
-    if (!info.isFile()) return { path, result: { problems: [{ file: path, line: 1, message: 'not a regular file (a FIFO, device or socket): skipped' }] } };
-    if (info.size > MAX_QUESTION_BYTES) {
-      const mb = (info.size / 1024 / 1024).toFixed(1);
-      return { path, result: { problems: [{ file: path, line: 1, message: `the file is ${mb} MB; a question file may be at most 1 MB` }] } };
-    }
-    return { path, result: parseQuestion(await readFile(path, 'utf8'), path, folder) };
+    text = readRegularFile(path);
   } catch (error) {
-    const reason = (error as NodeJS.ErrnoException).code ?? (error as Error).message;
-    return { path, result: { problems: [{ file: path, line: 1, message: `cannot read the file (${reason})` }] } };
+    const message = error instanceof NotReadable ? error.message : `cannot read the file (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`;
+    return { path, result: { problems: [{ file: path, line: 1, message }] } };
+  }
+  const shipped = shippedQuestion(path, text, bodies);
+  if (shipped) return bodies ? { path, result: shipped } : { path, result: shipped, bodiless: true };
+  await loadFrontmatterParser();
+  return { path, result: parseQuestion(text, path, folder) };
+}
+
+class NotReadable extends Error {}
+
+/**
+ * A question file's text, read synchronously (one open, fstat and read per file: Node's promise
+ * API costs about three times as much per small file). Opened non-blocking and checked on the
+ * open descriptor, so a FIFO put in its place can neither hang the read nor slip in between.
+ */
+function readRegularFile(path: string): string {
+  const fd = openSync(path, constants.O_RDONLY | (constants.O_NONBLOCK ?? 0));
+  try {
+    const info = fstatSync(fd);
+    if (!info.isFile()) throw new NotReadable('not a regular file (a FIFO, device or socket): skipped');
+    if (info.size > MAX_QUESTION_BYTES) throw new NotReadable(`the file is ${(info.size / 1024 / 1024).toFixed(1)} MB; a question file may be at most 1 MB`);
+    return readFileSync(fd, 'utf8');
+  } finally {
+    closeSync(fd);
   }
 }
 
 export async function readTopicInfo(source: TopicSource): Promise<{ info: TopicInfo; problems: Problem[] }> {
+  let text: string | undefined;
+  try {
+    text = source.topicFile ? readRegularFile(source.topicFile) : undefined;
+  } catch {
+    text = undefined; // An unreadable _topic.md means the defaults, as a missing one does.
+  }
+  const file = source.topicFile ?? join(source.dir, '_topic.md');
+  const shipped = text === undefined ? undefined : shippedTopic(file, text);
+  if (shipped) return shipped;
   await loadFrontmatterParser();
-  const text = source.topicFile ? await readFile(source.topicFile, 'utf8').catch(() => undefined) : undefined;
-  return parseTopicInfo(text, source.folder, source.topicFile ?? join(source.dir, '_topic.md'));
+  return parseTopicInfo(text, source.folder, file);
 }
 
 /**

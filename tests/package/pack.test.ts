@@ -3,7 +3,7 @@
  * the installed bin. Catches files missing from `files` and dependencies missing from the bundle.
  */
 import { execFileSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { tempDir } from '../helpers.js';
@@ -53,6 +53,25 @@ describe('npm package', () => {
     const show = runInstalled(['show', 'orm-select-related-vs-prefetch-related'], env);
     expect(show.code).toBe(0);
     expect(show.stdout).toContain('LEFT OUTER JOIN');
+  });
+
+  it('ships the bank parsed (dist/bank-seed*.json), and never serves it for an edited file', () => {
+    expect(tarballFiles).toEqual(expect.arrayContaining(['dist/bank-seed.json', 'dist/bank-seed-bodies.json']));
+    // npm pack gives every file the same old mtime; only the content can tell an edit.
+    const file = join(installed, '..', '..', 'django-drill', 'questions', 'orm', 'select-related-vs-prefetch-related.md');
+    const text = readFileSync(file, 'utf8');
+    const edited = text.replace('LEFT OUTER JOIN', 'LEFT OUTER J0IN');
+    expect(edited.length).toBe(text.length);
+    const { mtime } = statSync(file);
+    writeFileSync(file, edited);
+    utimesSync(file, mtime, mtime);
+    try {
+      const show = runInstalled(['show', 'orm-select-related-vs-prefetch-related'], cleanEnv(tempDir('home-')));
+      expect(show.code).toBe(0);
+      expect(show.stdout).toContain('LEFT OUTER J0IN');
+    } finally {
+      writeFileSync(file, text);
+    }
   });
 });
 
