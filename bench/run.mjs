@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // Start-up benchmark: each case against a bare `node -e 0` run right beside it, as median ratios,
-// plus peak RSS. Usage: npm run bench [-- --runs 15] [-- --smoke] [-- --check]
+// plus peak RSS. Usage: npm run bench [-- --runs 15] [-- --smoke] [-- --check] [-- --ablate]
 //   --smoke  one run of each case, no warm-up (CI: keeps the script from rotting)
 //   --check  exit 1 when a target is missed
 //   --only   run only the cases whose name contains the text (and the baseline)
@@ -10,6 +10,12 @@ import { cpus, totalmem } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ATTEMPTS, PER_TOPIC, TOPICS, writeBank, writeScores } from './fixtures.mjs';
+
+// --ablate: every speed-up measured on and off (bench/ablate.mjs), instead of the targets.
+if (process.argv.includes('--ablate')) {
+  const ablation = spawnSync(process.execPath, [join(dirname(fileURLToPath(import.meta.url)), 'ablate.mjs'), ...process.argv.slice(2).filter((a) => a !== '--ablate')], { stdio: 'inherit' });
+  process.exit(ablation.status ?? 1);
+}
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const args = process.argv.slice(2);

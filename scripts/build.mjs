@@ -1,6 +1,9 @@
 #!/usr/bin/env node
 // Bundles src/ into dist/ with esbuild. `--if-stale` skips the build when dist/ is newer than
 // every source file, so `npm start` and `npm test` build only when they need to.
+// For `npm run bench -- --ablate` only: `--outdir <dir>` builds elsewhere, `--ablate a,b` turns
+// run-time speed-ups off (src/ablate.ts), and `--esm` and `--full-hljs` turn off the build's
+// own (see below). A release build never has any of them.
 import { build, transformSync } from 'esbuild';
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
@@ -10,7 +13,13 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const out = join(root, 'dist', 'cli.js');
+const args = process.argv.slice(2);
+const valueOf = (flag) => (args.includes(flag) ? args[args.indexOf(flag) + 1] : undefined);
+const distDir = valueOf('--outdir') ?? join(root, 'dist');
+const ablate = valueOf('--ablate') ?? '';
+const esm = args.includes('--esm');
+const fullHljs = args.includes('--full-hljs');
+const out = join(distDir, 'cli.js');
 
 function newestMtime(path) {
   const st = statSync(path);
@@ -20,7 +29,7 @@ function newestMtime(path) {
   return newest;
 }
 
-if (process.argv.includes('--if-stale') && existsSync(out)) {
+if (args.includes('--if-stale') && existsSync(out)) {
   const inputs = [join(root, 'src'), join(root, 'questions'), join(root, 'scripts', 'build.mjs'), join(root, 'package.json'), join(root, 'package-lock.json')];
   const built = statSync(out).mtimeMs;
   if (inputs.every((p) => newestMtime(p) <= built)) process.exit(0);
@@ -31,16 +40,6 @@ const hljsSubset = {
   name: 'hljs-subset',
   setup(b) {
     b.onResolve({ filter: /^highlight\.js$/ }, () => ({ path: join(root, 'src', 'render', 'hljs.cjs') }));
-  },
-};
-
-// commander's child_process, loaded only when used (see src/child-process-lazy.cjs).
-const lazyChildProcess = {
-  name: 'lazy-child-process',
-  setup(b) {
-    b.onResolve({ filter: /^(node:)?child_process$/ }, (args) =>
-      /[\\/]commander[\\/]/.test(args.importer) ? { path: join(root, 'src', 'child-process-lazy.cjs') } : undefined,
-    );
   },
 };
 
@@ -64,7 +63,7 @@ const buildId = sourceId([join(root, 'src'), join(root, 'scripts', 'build.mjs'),
 const minify = process.env.BUILD_MINIFY !== '0';
 
 // Stale chunks from an earlier build would ship in the package otherwise.
-rmSync(join(root, 'dist'), { recursive: true, force: true });
+rmSync(distDir, { recursive: true, force: true });
 
 // esbuild splits code into lazily loaded chunks only for ES modules; the chunks are then turned
 // into CommonJS one by one. Node starts a CommonJS program without its ES module loader, and
@@ -73,7 +72,7 @@ rmSync(join(root, 'dist'), { recursive: true, force: true });
 const result = await build({
   absWorkingDir: root,
   entryPoints: ['src/cli.ts'],
-  outdir: 'dist',
+  outdir: distDir,
   bundle: true,
   splitting: true,
   format: 'esm',
@@ -84,8 +83,10 @@ const result = await build({
   legalComments: 'none',
   chunkNames: 'chunks/[name]-[hash]',
   write: false,
-  plugins: [hljsSubset, lazyChildProcess],
-  define: { __BUILD_ID__: JSON.stringify(buildId), 'import.meta.url': '__importMetaUrl' },
+  plugins: fullHljs ? [] : [hljsSubset],
+  // --esm: bundled CommonJS dependencies call require(), which an ES module has not got.
+  ...(esm ? { banner: { js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);" } } : {}),
+  define: { __BUILD_ID__: JSON.stringify(buildId), __ABLATE__: JSON.stringify(ablate), ...(esm ? {} : { 'import.meta.url': '__importMetaUrl' }) },
   logLevel: 'warning',
 });
 
@@ -109,18 +110,23 @@ try {
     define: { __BUILD_ID__: JSON.stringify(buildId), 'import.meta.url': '"file:///"' },
     logLevel: 'warning',
   });
-  mkdirSync(join(root, 'dist'), { recursive: true });
-  execFileSync(process.execPath, [seedScript, join(root, 'questions'), join(root, 'dist')], { stdio: 'inherit' });
+  mkdirSync(distDir, { recursive: true });
+  execFileSync(process.execPath, [seedScript, join(root, 'questions'), distDir], { stdio: 'inherit' });
 } finally {
   rmSync(seedScript, { force: true });
 }
 
 // dist/package.json first and dist/cli.js last: `--if-stale` goes by cli.js, so a build cut short
 // is never taken for a complete one.
-mkdirSync(join(root, 'dist'), { recursive: true });
-writeFileSync(join(root, 'dist', 'package.json'), `${JSON.stringify({ type: 'commonjs' })}\n`);
+mkdirSync(distDir, { recursive: true });
+writeFileSync(join(distDir, 'package.json'), `${JSON.stringify({ type: esm ? 'module' : 'commonjs' })}\n`);
 const entry = result.outputFiles.filter((file) => file.path === out);
 for (const file of [...result.outputFiles.filter((f) => f.path !== out), ...entry]) {
+  mkdirSync(dirname(file.path), { recursive: true });
+  if (esm) {
+    writeFileSync(file.path, file.text);
+    continue;
+  }
   // import() of a chunk becomes require() (`supported`): Node's import() would start the ES
   // module loader after all, and hand a CommonJS chunk over wrapped in a second `default`.
   const { code } = transformSync(file.text, { format: 'cjs', platform: 'node', target: 'node20', minify, legalComments: 'none', logLevel: 'warning', supported: { 'dynamic-import': false } });
@@ -128,6 +134,5 @@ for (const file of [...result.outputFiles.filter((f) => f.path !== out), ...entr
   // file's own URL.
   const meta = code.includes('__importMetaUrl') ? 'const __importMetaUrl=require("node:url").pathToFileURL(__filename).href;' : '';
   const text = code.startsWith('#!') ? code.replace(/^#!.*\n/, (line) => `${line}"use strict";${meta}`) : `"use strict";${meta}${code}`;
-  mkdirSync(dirname(file.path), { recursive: true });
   writeFileSync(file.path, text);
 }

@@ -6,6 +6,7 @@
 import { homedir, userInfo } from 'node:os';
 import { delimiter, join, resolve } from 'node:path';
 import { existsSync, readFileSync, statSync } from 'node:fs';
+import { isatty } from 'node:tty';
 import chalk from 'chalk';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import type { Context, GlobalOptions } from './context.js';
@@ -156,7 +157,9 @@ function makeContext(program: Command): Context {
     err,
     warn: (text) => err(`${chalk.yellow('warning:')} ${text}`),
     now,
-    stdinIsTTY: process.stdin.isTTY === true,
+    // isatty(0), not process.stdin.isTTY: touching process.stdin builds the stream (a few ms
+    // on every command, `list` included) though most commands never read it.
+    stdinIsTTY: isatty(0),
     stdoutIsTTY: process.stdout.isTTY === true,
     columns: process.stdout.columns || 80,
     loadBank: (options) => {

@@ -7,7 +7,7 @@
  * about 25 ms in JSON.parse (70,000 numbers) and in decoding 1.4 MB into a string. Here numbers
  * are typed-array views of the file's bytes, never parsed, and each folder's names, ids and titles
  * are one string each (NUL-joined: no file name can hold a NUL), split when first needed. What is
- * small and varied (tag lists, problems, the remembered listing, topic info) is a JSON header.
+ * small and varied (tag lists, problems, topic info) is a JSON header.
  *
  * Layout: "DDBX" magic, header length (u32 LE), the header (ASCII JSON), then for each folder its
  * sections in `SECTIONS` order, each padded to 8 bytes so typed arrays can view them in place.
@@ -17,7 +17,6 @@
 import { openSections, packSections } from '../binary-file.js';
 import { BUILD_ID } from '../build-id.js';
 import { DIFFICULTIES, QUESTION_TYPES, type FollowUp, type Question, type TopicInfo } from '../types.js';
-import type { ListingHint } from './load.js';
 import type { Problem } from './parse.js';
 
 export const INDEX_VERSION = 6;
@@ -48,14 +47,6 @@ interface FolderMeta {
   tagSets: string[][];
   /** Problems of the file at a position, for the positions that have some. */
   p: Record<number, Problem[]>;
-  /**
-   * The folder's listing (load.ts, ListingHint): its mtime and the clock when listed, names that
-   * looked like question files but were not files (NUL-joined), and whether `_topic.md` is there.
-   */
-  dm?: number;
-  lt?: number;
-  x?: string;
-  tp?: boolean;
 }
 
 type Kind = 'u8' | 'u16' | 'u32' | 'f64';
@@ -173,21 +164,6 @@ export class Folder {
 
   #titleList(): string[] {
     return (this.#titles ??= this.size === 0 ? [] : (this.#joinedTitles as string).split(SEP));
-  }
-
-  /** The remembered listing, if this entry has one. */
-  hint(): ListingHint | undefined {
-    const { dm, lt, x, tp } = this.meta;
-    if (typeof dm !== 'number' || typeof lt !== 'number' || typeof tp !== 'boolean' || (x !== undefined && typeof x !== 'string')) return undefined;
-    const candidates = x ? [...this.names(), ...x.split(SEP)].sort() : this.names();
-    return { dirMtime: dm, listedAt: lt, candidates, topic: tp };
-  }
-
-  /** Remembers a listing whose question files are `names` (a subset of its candidates). */
-  setListing(listing: ListingHint, names: readonly string[]): void {
-    const files = new Set(names);
-    const extras = listing.candidates.length === names.length ? [] : listing.candidates.filter((n) => !files.has(n));
-    Object.assign(this.meta, { dm: listing.dirMtime, lt: listing.listedAt, x: extras.join(SEP), tp: listing.topic });
   }
 
   /** Whether the file at `j` was stored with this mtime and size. */

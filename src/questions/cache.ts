@@ -1,8 +1,7 @@
 /**
  * A parse cache for big banks: every question file is remembered by its folder, name, mtime and
  * size, so an edited, added or deleted file is re-read on the next run and nothing stale is ever
- * served. Files are still stat()ed every time (by the listing in load.ts, which may reuse a
- * folder's remembered listing while the folder is unchanged); only the YAML/Markdown parsing is
+ * served. Folders are listed and files stat()ed every time (load.ts); only the YAML/Markdown parsing is
  * saved.
  *
  * Two files under `<home>/cache/`: an index (what `list`, `stats` and the picker need) and the
@@ -17,14 +16,14 @@ import { crc32 } from '../binary-file.js';
 import { changeTime } from '../file-stamp.js';
 import { decodeIndex, encodeIndex, Folder, PARSER_ID, type IndexFile } from './cache-index.js';
 import { cyrb53 } from '../hash.js';
+import { ablated } from '../ablate.js';
 import {
   assemble,
+  loadBank,
   readQuestionFile,
   readTopicInfo,
-  RACY_LISTING_MS,
   sourcePath,
   topicSources,
-  type ListingHint,
   type LoadResult,
   type ParsedFile,
   type AssemblyTopic,
@@ -108,6 +107,7 @@ function bodyOf(question: Question): Body {
 }
 
 export async function loadBankCached(roots: readonly string[], home: string, options: CacheOptions = { bodies: true }): Promise<LoadResult> {
+  if (ablated('bank-cache')) return loadBank(roots);
   try {
     return await loadWithCache(roots, home, options, false);
   } catch {
@@ -138,18 +138,11 @@ async function loadWithCache(roots: readonly string[], home: string, options: Ca
   let changed = false;
   let bodiesChanged = false;
 
-  // Remembered listings let unchanged folders skip readdir() (every file is still stat()ed).
-  const hints = new Map<string, ListingHint | undefined>();
-  const hintFor = (dir: string) => {
-    const hint = index.dirs[dir]?.hint();
-    hints.set(dir, hint);
-    return hint;
-  };
-  const sources: TopicSource[] = (await Promise.all(roots.map((root) => topicSources(root, hintFor)))).flat();
+  const sources: TopicSource[] = (await Promise.all(roots.map((root) => topicSources(root)))).flat();
 
   const { hits, toParse } = cacheHits(sources, index, bodies, indexWrittenAt, options);
   const done = toParse > 0 ? options.onParse?.(toParse) : undefined;
-  const state: LoadState = { index, next, bodies, nextBodies, hints, options, indexWrittenAt, changed: false, bodiesChanged: false };
+  const state: LoadState = { index, next, bodies, nextBodies, options, indexWrittenAt, changed: false, bodiesChanged: false };
   const topics: AssemblyTopic[] = await Promise.all(sources.map((source, k) => loadTopic(state, source, hits[k] as Int32Array)));
   changed ||= state.changed;
   bodiesChanged ||= state.bodiesChanged;
@@ -200,7 +193,6 @@ interface LoadState {
   next: IndexFile;
   bodies: BodiesFile;
   nextBodies: BodiesFile;
-  hints: Map<string, ListingHint | undefined>;
   options: CacheOptions;
   indexWrittenAt: number;
   changed: boolean;
@@ -268,12 +260,6 @@ async function loadTopic(state: LoadState, source: TopicSource, at: Int32Array):
         entry.pushParsed(source.names[i] as string, source.mtimes[i] as number, source.sizes[i] as number, result.question, result.problems);
       }
     }
-  }
-  // A fresh listing is worth a write once it can be trusted next time (see ListingHint).
-  const listing = source.listing;
-  if (listing !== state.hints.get(source.dir) && (!same || listing.listedAt - listing.dirMtime > RACY_LISTING_MS)) {
-    entry.setListing(listing, source.names);
-    state.changed = true;
   }
   next.dirs[source.dir] = entry;
   const view = topicView(state, source, topic, at, parsed, old as Folder);

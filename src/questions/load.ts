@@ -58,33 +58,6 @@ export interface TopicSource {
   names: string[];
   mtimes: Float64Array;
   sizes: Float64Array;
-  /** What to remember of this listing to skip the next readdir (see ListingHint). */
-  listing: ListingHint;
-}
-
-/**
- * A folder's listing as remembered by the parse cache. A folder's mtime changes whenever a
- * name is added, removed or renamed in it, so while it stays the same the remembered names can
- * stand in for a readdir(); every file is still stat()ed, because editing a file in place does
- * not touch its folder. As in git's "racy clean" rule, a listing is trusted only when the
- * folder's mtime was well before the listing (two changes in the same clock tick share an
- * mtime), and never on file systems with whole-second times.
- */
-export interface ListingHint {
-  /** The folder's mtimeMs when listed, and the clock (Date.now()) at the listing. */
-  dirMtime: number;
-  listedAt: number;
-  /** Names that pass the question-file name filter, sorted, files or not. */
-  candidates: string[];
-  /** The folder has an entry named `_topic.md`. */
-  topic: boolean;
-}
-
-/** How long before a listing a folder must have last changed for the listing to be trusted. */
-export const RACY_LISTING_MS = 2000;
-
-export function listingTrusted(hint: ListingHint, dirMtime: number): boolean {
-  return hint.dirMtime === dirMtime && dirMtime % 1000 !== 0 && hint.listedAt - dirMtime > RACY_LISTING_MS;
 }
 
 const NO_THROW = { throwIfNoEntry: false } as const;
@@ -94,33 +67,21 @@ const NO_THROW = { throwIfNoEntry: false } as const;
  * what it points to, a folder named `x.md` is not a file), and the parse cache reuses those
  * numbers: on a 10,000-file bank the stat calls are most of the cost of a warm load.
  */
-function topicSource(dir: string, hint?: ListingHint): TopicSource {
-  let dirMtime = Number.NaN;
+function topicSource(dir: string): TopicSource {
+  let all: string[];
   try {
-    dirMtime = statSync(dir, NO_THROW)?.mtimeMs ?? Number.NaN;
+    all = readdirSync(dir);
   } catch {
-    // Unreadable: listed (as empty) below.
+    all = []; // Unreadable: listed as empty.
   }
-  let listing: ListingHint;
-  if (hint && listingTrusted(hint, dirMtime)) {
-    listing = hint;
-  } else {
-    let all: string[];
-    try {
-      all = readdirSync(dir);
-    } catch {
-      all = [];
-    }
-    all.sort();
-    listing = { dirMtime, listedAt: Date.now(), candidates: all.filter(isQuestionFile), topic: all.includes('_topic.md') };
-  }
-  const { candidates } = listing;
+  all.sort();
+  const candidates = all.filter(isQuestionFile);
   const names: string[] = [];
   // Off the JS heap: numbers kept here do not make the young generation grow.
   const mtimes = new Float64Array(candidates.length);
   const sizes = new Float64Array(candidates.length);
-  const source: TopicSource = { folder: basename(dir), dir, names, mtimes, sizes, listing };
-  if (listing.topic) {
+  const source: TopicSource = { folder: basename(dir), dir, names, mtimes, sizes };
+  if (all.includes('_topic.md')) {
     const path = join(dir, '_topic.md');
     if (statSync(path, NO_THROW)?.isFile()) source.topicFile = path;
   }
@@ -152,18 +113,14 @@ export function sourcePath(source: TopicSource, i: number): string {
 
 /**
  * Topic folders of a root (or the root itself when it is a topic folder), sorted by name.
- * `hints` gives the remembered listing of a folder, if any.
  */
-export async function topicSources(root: string, hints?: (dir: string) => ListingHint | undefined): Promise<TopicSource[]> {
+export async function topicSources(root: string): Promise<TopicSource[]> {
   const dir = resolve(root);
   const entries = listDir(dir);
   // A topic folder holds question files; a bank root holds topic folders.
-  if (entries.some((e) => e.isFile() && (isQuestionFile(e.name) || e.name === '_topic.md'))) return [topicSource(dir, hints?.(dir))];
+  if (entries.some((e) => e.isFile() && (isQuestionFile(e.name) || e.name === '_topic.md'))) return [topicSource(dir)];
   const folders = entries.filter((e) => e.isDirectory() && !e.name.startsWith('.') && !e.name.startsWith('_'));
-  const sources = folders.map((e) => {
-    const path = join(dir, e.name);
-    return topicSource(path, hints?.(path));
-  });
+  const sources = folders.map((e) => topicSource(join(dir, e.name)));
   return sources.filter((s) => s.names.length > 0).sort((a, b) => a.folder.localeCompare(b.folder));
 }
 

@@ -12,6 +12,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
+import { ablated } from '../ablate.js';
 import { BUILD_ID, IS_BUILT } from '../build-id.js';
 import { cyrb53 } from '../hash.js';
 import { builtInQuestionsDir, packageRoot } from '../paths.js';
@@ -108,6 +109,7 @@ function readSeedFile<T extends { v: number; build: string }>(name: string): T |
 }
 
 function seed(): Seed | undefined {
+  if (ablated('seed')) return undefined;
   if (seedFile === null) {
     const data = readSeedFile<Seed>('bank-seed.json');
     seedFile = data && typeof data.files === 'object' && typeof data.topics === 'object' ? data : undefined;

@@ -6,6 +6,7 @@
  * collector's deferred tasks do not run in a process that is about to exit anyway.
  */
 import { mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { ablated } from '../ablate.js';
 import { writeCacheFile } from '../cache-files.js';
 import { join } from 'node:path';
 import { decodeColumns, encodeColumns, type HistoryColumns } from '../session/history.js';
@@ -19,6 +20,7 @@ const sameStamp = sameFileStamp;
 
 /** The cached columns if they were built from scores.json as `stamp` describes it, else undefined. */
 export function readCachedColumns(home: string, stamp: ScoresStamp): HistoryColumns | undefined {
+  if (ablated('history-cache')) return undefined;
   let bytes: Buffer;
   try {
     bytes = readFileSync(cachePath(home));
@@ -31,6 +33,7 @@ export function readCachedColumns(home: string, stamp: ScoresStamp): HistoryColu
 
 /** Best effort: a read-only or full home only costs speed. */
 export function writeCachedColumns(home: string, columns: HistoryColumns, stamp: ScoresStamp): void {
+  if (ablated('history-cache')) return;
   try {
     mkdirSync(join(home, 'cache'), { recursive: true, mode: 0o700 });
     writeCacheFile(cachePath(home), encodeColumns(columns, stamp));
