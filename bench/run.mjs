@@ -5,7 +5,7 @@
 //   --check  exit 1 when a target is missed
 //   --only   run only the cases whose name contains the text (and the baseline)
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -31,6 +31,7 @@ const home100k = join(work, 'home-100k');
 const homeBuiltIn = join(work, 'home-builtin');
 const homeDrill = join(work, 'home-drill');
 const homeCold = join(work, 'home-cold');
+const homeSummary = join(work, 'home-summary');
 const rssFile = join(work, 'rss.txt');
 mkdirSync(work, { recursive: true });
 process.stderr.write('Preparing fixtures (first run only: 10,000 questions, 100,000 attempts)…\n');
@@ -101,6 +102,46 @@ async function ptyCase() {
         }
       });
     });
+  /**
+   * The end of a session on a big history: time from the last key to the summary on screen
+   * (summarize() once looked every card up in every question: 10⁸ checks at this size).
+   */
+  const summary = () =>
+    new Promise((resolve, reject) => {
+      const term = pty.spawn(process.execPath, [bin, 'drill', 'topic00', '--questions', bank10k, '--home', homeSummary, '-n', '1', '--order', 'file'], { cols: 100, rows: 40, cwd: root, env: baseEnv });
+      let seen = '';
+      let step = 0;
+      let start = 0n;
+      const timer = setTimeout(() => {
+        term.kill();
+        reject(new Error(`summary case stuck at step ${step}: ${seen.slice(-300)}`));
+      }, 60_000);
+      // reveal → tick all (no re-ask) → submit → finish → the summary
+      const steps = [
+        ['press Enter to reveal', '\r'],
+        ['Which key points', 'a\r'],
+        ['Enter finish', '\r'],
+      ];
+      term.onData((data) => {
+        seen += data.replace(/\x1b\[[0-9;?]*[A-Za-z]/g, '');
+        const [marker, keys] = steps[step] ?? [];
+        if (marker && seen.includes(marker)) {
+          seen = '';
+          step += 1;
+          if (step === steps.length) start = process.hrtime.bigint();
+          term.write(keys);
+        } else if (step === steps.length && seen.includes('Session summary')) {
+          const ms = Number(process.hrtime.bigint() - start) / 1e6;
+          step += 1;
+          clearTimeout(timer);
+          term.kill();
+          resolve(ms);
+        }
+      });
+    });
+  rmSync(homeSummary, { recursive: true, force: true });
+  mkdirSync(homeSummary, { recursive: true });
+  copyFileSync(join(home100k, 'scores.json'), join(homeSummary, 'scores.json'));
   rmSync(homeDrill, { recursive: true, force: true });
   const drill = () => once([bin, 'drill', 'orm', '--home', homeDrill], {}, 'press Enter to reveal');
   const interview = () => once([bin, 'interview', '--minutes', '10', '--seed', '1', '--home', homeDrill], {}, 'left in the interview');
@@ -113,12 +154,14 @@ async function ptyCase() {
   const a = [];
   const b = [];
   const c = [];
+  const d = [];
   for (let i = 0; i < runs; i++) {
     a.push(await bare());
     b.push(await drill());
     c.push(await interview());
+    if (i < 5) d.push(await summary()); // each run saves to a 23 MB history: 5 are plenty
   }
-  return { bare: median(a), drill: median(b), interview: median(c) };
+  return { bare: median(a), drill: median(b), interview: median(c), summary: median(d) };
 }
 
 function median(values) {
@@ -166,6 +209,7 @@ if (pty) {
   rows.push({ name: 'drill orm: first question (pty)', ms: pty.drill, ratio, target: 3, rss: NaN, ok: ratio <= 3, note: `vs ${pty.bare.toFixed(0)} ms for node in a pty` });
   const iv = pty.interview / pty.bare;
   rows.push({ name: 'interview: first question (pty)', ms: pty.interview, ratio: iv, target: 3, rss: NaN, ok: iv <= 3, note: `vs ${pty.bare.toFixed(0)} ms for node in a pty` });
+  rows.push({ name: 'summary, 10k bank+cards (pty)', ms: pty.summary, ratio: NaN, rss: NaN, ok: true, note: 'ms from the last key to the summary on screen' });
 }
 
 const pad = (s, n) => String(s).padEnd(n);
@@ -177,7 +221,7 @@ const lines = [
   `| ${pad('case', 33)} | median ms | × node -e 0 | target | peak RSS MB | ok |`,
   `|${'-'.repeat(35)}|-----------|-------------|--------|-------------|----|`,
   ...rows.map((r) =>
-    `| ${pad(r.name, 33)} | ${pad(r.ms.toFixed(0), 9)} | ${pad(r.ratio.toFixed(2) + '×', 11)} | ${pad(r.target ? `≤ ${r.target}×` : '', 6)} | ${pad(Number.isNaN(r.rss) ? '' : r.rss.toFixed(0) + (r.rssTarget ? ` (≤ ${r.rssTarget})` : ''), 11)} | ${r.target === undefined ? '' : r.ok ? 'yes' : 'NO'} |${r.note ? ` ${r.note}` : ''}`,
+    `| ${pad(r.name, 33)} | ${pad(r.ms.toFixed(0), 9)} | ${pad(Number.isNaN(r.ratio) ? '' : r.ratio.toFixed(2) + '×', 11)} | ${pad(r.target ? `≤ ${r.target}×` : '', 6)} | ${pad(Number.isNaN(r.rss) ? '' : r.rss.toFixed(0) + (r.rssTarget ? ` (≤ ${r.rssTarget})` : ''), 11)} | ${r.target === undefined ? '' : r.ok ? 'yes' : 'NO'} |${r.note ? ` ${r.note}` : ''}`,
   ),
 ];
 console.log(lines.join('\n'));
