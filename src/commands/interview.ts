@@ -94,7 +94,7 @@ export async function interviewCommand(ctx: Context, topicNames: string[], flags
   const { createTerminalUI } = await import('../ui/index.js');
   const ui = createTerminalUI({ color: ctx.opts.color, ...(ctx.opts.json ? { target: process.stderr } : {}) });
   const started = ctx.now();
-  const opener = `Mock ${flags.level} interview: ${picked.length} questions over ${flags.minutes} minutes (${topics.map((t) => t.name).join(', ')}). Answer aloud as you would to the interviewer; the clock runs from now.`;
+  const opener = `Mock ${flags.level} interview: ${picked.length} question${picked.length === 1 ? '' : 's'} over ${flags.minutes} minutes (${topics.map((t) => t.name).join(', ')}). Answer aloud as you would to the interviewer; the clock runs from now.`;
   screen.out(wrapText(opener, Math.min(screen.columns, 100)).join('\n'));
   const policy = new InterviewPolicy(picked, topics.map((t) => t.name), flags.minutes * 60, Date.now());
   const outcome = await runLoop(screen, ui, store, scores, policy, { type: options.type, seed, pager: options.pager });

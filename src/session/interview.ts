@@ -129,6 +129,9 @@ export function nextFollowUp(index: number, score: number, asked: number, availa
 }
 
 export const SIGNALS = ['strong', 'lean yes', 'lean no', 'not yet'] as const;
+/** The evidence a yes needs: main answers, and answers in all (main and follow-ups). */
+export const MIN_MAIN_FOR_YES = 2;
+export const MIN_ANSWERS_FOR_YES = 4;
 export type Signal = (typeof SIGNALS)[number];
 
 const mean = (xs: readonly number[]) => (xs.length === 0 ? 0 : xs.reduce((a, b) => a + b, 0) / xs.length);
@@ -142,14 +145,16 @@ export function compositeScore(main: readonly number[], followUps: readonly numb
 /**
  * The overall signal. composite = 0.7 × mean main-question score + 0.3 × mean follow-up score
  * (the main mean again when no follow-up was asked). strong: composite ≥ 0.8 and no main answer
- * failed (below 34 %); lean yes: ≥ 0.6; lean no: ≥ 0.4; else not yet. With fewer than 3 main
- * answers there is too little evidence for a yes: the signal is at most lean no.
+ * failed (below 34 %); lean yes: ≥ 0.6; lean no: ≥ 0.4; else not yet. With fewer than 2 main
+ * answers, or fewer than 4 answers in all (follow-ups count: they are what a short senior
+ * interview is made of), there is too little evidence for a yes: the signal is at most lean no.
  */
 export function signalOf(main: readonly number[], followUps: readonly number[]): Signal {
   if (main.length === 0) return 'not yet';
   const c = compositeScore(main, followUps);
   const failed = main.some((s) => s < MOVE_ON_BELOW);
   const signal: Signal = c >= 0.8 && !failed ? 'strong' : c >= 0.6 ? 'lean yes' : c >= 0.4 ? 'lean no' : 'not yet';
-  if (main.length < 3 && SIGNALS.indexOf(signal) < SIGNALS.indexOf('lean no')) return 'lean no';
+  const enough = main.length >= MIN_MAIN_FOR_YES && main.length + followUps.length >= MIN_ANSWERS_FOR_YES;
+  if (!enough && SIGNALS.indexOf(signal) < SIGNALS.indexOf('lean no')) return 'lean no';
   return signal;
 }

@@ -104,7 +104,7 @@ describe('signal rule', () => {
   });
 
   it('each step of the scale', () => {
-    expect(signalOf([0.6, 0.6, 0.6], [])).toBe('lean yes');
+    expect(signalOf([0.6, 0.6, 0.6, 0.6], [])).toBe('lean yes');
     expect(signalOf([0.5, 0.5, 0.5], [])).toBe('lean no');
     expect(signalOf([0.3, 0.3, 0.3], [])).toBe('not yet');
     expect(signalOf([], [])).toBe('not yet');
@@ -113,13 +113,17 @@ describe('signal rule', () => {
   it('failing lowers the signal, succeeding raises it', () => {
     const order = ['not yet', 'lean no', 'lean yes', 'strong'];
     const rank = (s: string) => order.indexOf(s);
-    expect(rank(signalOf([1, 1, 1, 0], []))).toBeLessThan(rank(signalOf([1, 1, 1], [])));
-    expect(rank(signalOf([0.5, 0.5, 0.5, 1, 1, 1], []))).toBeGreaterThan(rank(signalOf([0.5, 0.5, 0.5], [])));
+    expect(rank(signalOf([1, 1, 1, 1, 0], []))).toBeLessThan(rank(signalOf([1, 1, 1, 1], [])));
+    expect(rank(signalOf([0.5, 0.5, 0.5, 0.5, 1, 1, 1], []))).toBeGreaterThan(rank(signalOf([0.5, 0.5, 0.5, 0.5], [])));
   });
 
-  it('fewer than 3 main answers is at most lean no', () => {
-    expect(signalOf([1, 1], [1])).toBe('lean no');
-    expect(signalOf([0.1], [])).toBe('not yet');
+  it('too little evidence (under 2 main answers or under 4 in all) is at most lean no', () => {
+    expect(signalOf([1, 1], [1])).toBe('lean no'); // 3 answers in all
+    expect(signalOf([1], [1, 1, 1])).toBe('lean no'); // one main question
+    expect(signalOf([0.1], [])).toBe('not yet'); // the cap never raises a signal
+    // A short senior interview: 2 questions, each followed up twice after good answers.
+    expect(signalOf([1, 1], [1, 1])).toBe('strong');
+    expect(signalOf([0.75, 0.75], [0.67, 0.67])).toBe('lean yes');
   });
 });
 
