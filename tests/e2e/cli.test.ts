@@ -207,8 +207,9 @@ describe('drill in a pseudo-terminal', () => {
     await t.waitFor('[2/3]');
     await t.waitFor('press Enter to reveal');
     t.write(KEY.ctrlC);
-    const rest = await t.waitFor('Session interrupted');
-    expect(rest).toContain('First ORM question');
+    await t.waitFor('Session interrupted');
+    // The table of the answers so far follows the heading, maybe in a later chunk of output.
+    await t.waitFor('First ORM question');
     expect(await t.exited).toBe(130);
     const scores = readScores();
     expect(scores.attempts).toHaveLength(1);
