@@ -133,6 +133,22 @@ describe('built-in bank', () => {
     }
   });
 
+  it('key points can be ticked honestly: one fact each (no ";"), and no version numbers unless the version is the point', () => {
+    // A version ("4.1+", "since 5.0") belongs in the answer; in a key point it is a second fact
+    // to tick. Allowed where the question is about versions (topic `modern`, tag `versions`).
+    const VERSION = /\b\d\.\d+\+|\b(since|in|from|before|until|as of) (Django )?\d\.\d/i;
+    const bad: string[] = [];
+    for (const q of questions) {
+      const aboutVersions = q.topic === 'modern' || q.tags.includes('versions');
+      const points = [...q.keypoints.map((k) => [q.id, k]), ...answeredFollowUps(q).flatMap((f) => f.keypoints.map((k) => [f.id, k]))];
+      for (const [id, k] of points) {
+        if (k!.includes(';')) bad.push(`${id}: two facts joined by ";": ${k}`);
+        if (!aboutVersions && VERSION.test(k!)) bad.push(`${id}: a version number: ${k}`);
+      }
+    }
+    expect(bad).toEqual([]);
+  });
+
   it('no more than half of the choice questions put the correct answer in the same position', () => {
     const choice = questions.filter((q) => q.type === 'choice');
     const counts = new Map<number, number>();
