@@ -30,3 +30,14 @@ export function sameFileStamp(a: FileStamp, b: unknown): boolean {
 export function changeTime(st: Pick<Stats, 'mtimeMs' | 'ctimeMs'>): number {
   return Math.max(st.mtimeMs, st.ctimeMs);
 }
+
+/**
+ * Whether a file system keeps a real ctime for this file. Any write or utimes() moves ctime to
+ * now, so a ctime of 0 or one before the mtime means it is not kept (FAT and exFAT, some
+ * network shares; Windows reports NTFS's ChangeTime, which is kept). Without it, an edit with
+ * the mtime put back leaves the stamp unchanged: the bank cache then compares a hash of the
+ * file's content, and the history cache is not used.
+ */
+export function ctimeReliable(st: Pick<Stats, 'mtimeMs' | 'ctimeMs'>): boolean {
+  return st.ctimeMs > 0 && st.ctimeMs >= st.mtimeMs;
+}

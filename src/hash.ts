@@ -15,3 +15,8 @@ export function cyrb53(text: string): string {
   h2 = Math.imul(h2 ^ (h2 >>> 16), 2246822507) ^ Math.imul(h1 ^ (h1 >>> 13), 3266489909);
   return (4294967296 * (2097151 & h2) + (h1 >>> 0)).toString(16).padStart(14, '0');
 }
+
+/** cyrb53 as a number (exact in a float64): one column of the bank index per file. */
+export function cyrb53Value(text: string): number {
+  return Number.parseInt(cyrb53(text), 16);
+}

@@ -19,7 +19,7 @@ import { BUILD_ID } from '../build-id.js';
 import { DIFFICULTIES, QUESTION_TYPES, type FollowUp, type Question, type TopicInfo } from '../types.js';
 import type { Problem } from './parse.js';
 
-export const INDEX_VERSION = 6;
+export const INDEX_VERSION = 7;
 
 /** Caches written by another build are not used (build-id.ts). */
 export const PARSER_ID = BUILD_ID;
@@ -38,8 +38,10 @@ interface Columns<T extends ArrayLike<number>> {
   tags: T;
   diff: T;
   type: T;
+  /** cyrb53 of the file's text: checked where a stamp cannot be trusted (file-stamp.ts). */
+  h: T;
 }
-const NUMERIC = ['m', 's', 'time', 'line', 'tags', 'diff', 'type'] as const;
+const NUMERIC = ['m', 's', 'time', 'line', 'tags', 'diff', 'type', 'h'] as const;
 
 /** What is kept per folder besides the columns. */
 interface FolderMeta {
@@ -130,7 +132,7 @@ export class Folder {
   }
 
   static empty(): Folder {
-    const folder = new Folder({ m: [], s: [], time: [], line: [], tags: [], diff: [], type: [] }, { tagSets: [], p: {} }, []);
+    const folder = new Folder({ m: [], s: [], time: [], line: [], tags: [], diff: [], type: [], h: [] }, { tagSets: [], p: {} }, []);
     folder.#names = [];
     folder.#titles = [];
     return folder;
@@ -166,6 +168,11 @@ export class Folder {
     return (this.#titles ??= this.size === 0 ? [] : (this.#joinedTitles as string).split(SEP));
   }
 
+  /** The content hash the file at `j` had when parsed. */
+  contentHash(j: number): number {
+    return this.cols.h[j] as number;
+  }
+
   /** Whether the file at `j` was stored with this mtime and size. */
   sameFile(j: number, m: number, s: number): boolean {
     return this.cols.m[j] === m && this.cols.s[j] === s;
@@ -194,15 +201,17 @@ export class Folder {
     cols.line.push(values.line);
     cols.diff.push(values.diff);
     cols.type.push(values.type);
+    cols.h.push(values.h);
     cols.tags.push(this.#internTags(tags));
     if (problems && problems.length > 0) this.meta.p[i] = [...problems];
   }
 
   /** Appends a freshly parsed file (to an entry made by `empty()`). */
-  pushParsed(name: string, m: number, s: number, question: Question | undefined, problems: readonly Problem[]): void {
+  pushParsed(name: string, m: number, s: number, h: number, question: Question | undefined, problems: readonly Problem[]): void {
     const values = {
       m,
       s,
+      h,
       time: question?.time ?? 0,
       line: question?.idLine ?? 1,
       diff: DIFFICULTIES.indexOf(question?.difficulty ?? 'mid'),
@@ -214,7 +223,7 @@ export class Folder {
   /** Appends position `j` of another entry (to an entry made by `empty()`). */
   pushFrom(from: Folder, j: number): void {
     const c = from.cols;
-    const values = { m: c.m[j] as number, s: c.s[j] as number, time: c.time[j] as number, line: c.line[j] as number, diff: c.diff[j] as number, type: c.type[j] as number };
+    const values = { m: c.m[j] as number, s: c.s[j] as number, h: c.h[j] as number, time: c.time[j] as number, line: c.line[j] as number, diff: c.diff[j] as number, type: c.type[j] as number };
     this.#push(from.names()[j] as string, from.#ids[j] as string, from.#titleList()[j] as string, values, from.meta.tagSets[c.tags[j] as number] as string[], from.meta.p[j]);
   }
 
@@ -286,7 +295,7 @@ export function encodeIndex(index: IndexFile, build = PARSER_ID): Buffer {
     const { cols, meta, names, ids, titles } = folder.packed();
     const kinds = {} as StoredFolder['kinds'];
     for (const key of NUMERIC) {
-      const kind = key === 'm' ? 'f64' : kindOf(cols[key]);
+      const kind = key === 'm' || key === 'h' ? 'f64' : kindOf(cols[key]);
       kinds[key] = kind;
       const values = cols[key];
       const view = KINDS[kind].make(new ArrayBuffer(values.length * KINDS[kind].bytes), 0, values.length) as unknown as { set(v: ArrayLike<number>): void } & ArrayBufferView;

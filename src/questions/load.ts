@@ -4,7 +4,8 @@
  */
 import { closeSync, constants, fstatSync, openSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { stat } from 'node:fs/promises';
-import { changeTime } from '../file-stamp.js';
+import { changeTime, ctimeReliable } from '../file-stamp.js';
+import { cyrb53 } from '../hash.js';
 import { basename, dirname, join, relative, resolve, sep } from 'node:path';
 import type { Bank, Question, QuestionRefs, TopicInfo } from '../types.js';
 import { loadFrontmatterParser, parseQuestion, parseTopicInfo, type ParseResult, type Problem } from './parse.js';
@@ -58,6 +59,8 @@ export interface TopicSource {
   names: string[];
   mtimes: Float64Array;
   sizes: Float64Array;
+  /** 1 for a file whose stamp cannot be trusted (no real ctime: file-stamp.ts); absent when none. */
+  unstamped?: Uint8Array;
 }
 
 const NO_THROW = { throwIfNoEntry: false } as const;
@@ -97,6 +100,7 @@ function topicSource(dir: string): TopicSource {
     // The file's change time (mtime or ctime, whichever is later: file-stamp.ts).
     mtimes[names.length] = changeTime(st);
     sizes[names.length] = st.size;
+    if (!ctimeReliable(st)) (source.unstamped ??= new Uint8Array(candidates.length))[names.length] = 1;
     names.push(name);
   }
   source.mtimes = mtimes.subarray(0, names.length);
@@ -130,6 +134,8 @@ export interface ParsedFile {
   result: ParseResult;
   /** The question came without its bodies (an index-only load from the shipped seed). */
   bodiless?: boolean;
+  /** cyrb53 of the file's text (0 when it could not be read). */
+  hash?: number;
 }
 
 export interface ParsedTopic {
@@ -155,10 +161,12 @@ export async function readQuestionFile(path: string, folder: string, bodies = tr
     const message = error instanceof NotReadable ? error.message : `cannot read the file (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`;
     return { path, result: { problems: [{ file: path, line: 1, message }] } };
   }
-  const shipped = shippedQuestion(path, text, bodies);
-  if (shipped) return bodies ? { path, result: shipped } : { path, result: shipped, bodiless: true };
+  const hex = cyrb53(text);
+  const hash = Number.parseInt(hex, 16);
+  const shipped = shippedQuestion(path, text, bodies, hex);
+  if (shipped) return bodies ? { path, result: shipped, hash } : { path, result: shipped, bodiless: true, hash };
   await loadFrontmatterParser();
-  return { path, result: parseQuestion(text, path, folder) };
+  return { path, result: parseQuestion(text, path, folder), hash };
 }
 
 class NotReadable extends Error {}
@@ -168,7 +176,7 @@ class NotReadable extends Error {}
  * API costs about three times as much per small file). Opened non-blocking and checked on the
  * open descriptor, so a FIFO put in its place can neither hang the read nor slip in between.
  */
-function readRegularFile(path: string): string {
+export function readRegularFile(path: string): string {
   const fd = openSync(path, constants.O_RDONLY | (constants.O_NONBLOCK ?? 0));
   try {
     const info = fstatSync(fd);

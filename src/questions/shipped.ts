@@ -70,10 +70,10 @@ const EMPTY_BODY: Body = { prompt: '', answer: '', keypoints: [], choices: [], f
  * The seed's parse of `path` (below `root`) if `text` is the content it was made from. Without
  * `bodies` the question has empty bodies, as a cached index-only question does.
  */
-export function fromSeed(seed: Seed | undefined, bodies: SeedBodies | undefined, root: string, path: string, text: string): ParseResult | undefined {
+export function fromSeed(seed: Seed | undefined, bodies: SeedBodies | undefined, root: string, path: string, text: string, hex = cyrb53(text)): ParseResult | undefined {
   const key = keyOf(root, path);
   const entry = seed?.files[key];
-  if (!entry || entry.h !== contentKey(text)) return undefined;
+  if (!entry || entry.h !== `${hex}:${text.length}`) return undefined;
   const result: ParseResult = { problems: withFile(entry.r.problems, path) };
   if (entry.r.question) {
     const body = bodies ? bodies.bodies[key] : EMPTY_BODY;
@@ -129,14 +129,14 @@ function seedBodies(): SeedBodies | undefined {
  * The shipped parse of a built-in question file with this content, with its bodies when asked
  * for; undefined for any other file.
  */
-export function shippedQuestion(path: string, text: string, withBodies: boolean): ParseResult | undefined {
+export function shippedQuestion(path: string, text: string, withBodies: boolean, hex?: string): ParseResult | undefined {
   const root = builtInQuestionsDir();
   if (!path.startsWith(root + sep)) return undefined;
   const index = seed();
   if (!index) return undefined;
-  if (!withBodies) return fromSeed(index, undefined, root, path, text);
+  if (!withBodies) return fromSeed(index, undefined, root, path, text, hex);
   const bodies = seedBodies();
-  return bodies ? fromSeed(index, bodies, root, path, text) : undefined;
+  return bodies ? fromSeed(index, bodies, root, path, text, hex) : undefined;
 }
 
 /** The shipped parse of a built-in `_topic.md` with this content. */

@@ -10,7 +10,7 @@ import { ablated } from '../ablate.js';
 import { writeCacheFile } from '../cache-files.js';
 import { join } from 'node:path';
 import { decodeColumns, encodeColumns, type HistoryColumns } from '../session/history.js';
-import { sameFileStamp, type FileStamp } from '../file-stamp.js';
+import { ctimeReliable, sameFileStamp, type FileStamp } from '../file-stamp.js';
 
 export type ScoresStamp = FileStamp;
 
@@ -20,7 +20,8 @@ const sameStamp = sameFileStamp;
 
 /** The cached columns if they were built from scores.json as `stamp` describes it, else undefined. */
 export function readCachedColumns(home: string, stamp: ScoresStamp): HistoryColumns | undefined {
-  if (ablated('history-cache')) return undefined;
+  // Without a real ctime, a restored backup of the same size and mtime would look unchanged.
+  if (ablated('history-cache') || !ctimeReliable(stamp)) return undefined;
   let bytes: Buffer;
   try {
     bytes = readFileSync(cachePath(home));

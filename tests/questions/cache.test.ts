@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadBankCached } from '../../src/questions/cache.js';
 import { crc32 } from '../../src/binary-file.js';
+import { ctimeReliable } from '../../src/file-stamp.js';
 import { decodeIndex, encodeIndex, PARSER_ID } from '../../src/questions/cache-index.js';
 import { loadBank } from '../../src/questions/load.js';
 import type { Question } from '../../src/types.js';
@@ -86,6 +87,31 @@ describe('bank cache', () => {
   });
 
   const indexPath = (home: string) => join(home, 'cache', readdirSync(join(home, 'cache')).find((f) => f.endsWith('.idx')) as string);
+
+  it('compares content hashes where a stamp cannot be trusted (no real ctime)', async () => {
+    expect(ctimeReliable({ mtimeMs: 1_700_000_000_000, ctimeMs: 1_700_000_000_500 })).toBe(true);
+    expect(ctimeReliable({ mtimeMs: 1_700_000_000_000, ctimeMs: 0 })).toBe(false); // not kept (FAT)
+    expect(ctimeReliable({ mtimeMs: 1_700_000_000_000, ctimeMs: 1_600_000_000_000 })).toBe(false); // before the mtime
+    const root = writeBank({ orm: [{ id: 'orm-a' }, { id: 'orm-b' }] });
+    const home = tempDir();
+    await loadBankCached([root], home, { bodies: false });
+    const parsed = async (verifyContent: boolean) => {
+      const counts: number[] = [];
+      await loadBankCached([root], home, { bodies: false, verifyContent, onParse: (n) => void counts.push(n) });
+      return counts;
+    };
+    expect(await parsed(true)).toEqual([]); // every hash matches
+    // A stamp that matches while the content does not (what a FAT volume cannot show): forged
+    // here by changing the stored hash of one file.
+    const index = decodeIndex(readFileSync(indexPath(home)))!;
+    const folder = Object.values(index.dirs)[0]!;
+    const hashes = folder.cols.h as Float64Array;
+    hashes[1] = (hashes[1] ?? 0) + 1;
+    writeFileSync(indexPath(home), encodeIndex(index));
+    expect(await parsed(false)).toEqual([]); // the stamp alone is trusted where ctime is real
+    expect(await parsed(true)).toEqual([1]); // the hash catches it, and only that file is parsed
+    expect(await parsed(true)).toEqual([]); // and the cache is right again
+  });
 
   it('ignores a damaged index (its checksum no longer matches) and parses the bank again', async () => {
     const root = writeBank({ orm: [{ id: 'orm-a', tags: ['x'] }, { id: 'orm-b', tags: ['x'] }], views: [{ id: 'views-a' }] });
