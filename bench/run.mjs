@@ -10,6 +10,7 @@ import { cpus, totalmem } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ATTEMPTS, PER_TOPIC, TOPICS, writeBank, writeScores } from './fixtures.mjs';
+import { median } from './median.mjs';
 
 // --ablate: every speed-up measured on and off (bench/ablate.mjs), instead of the targets.
 if (process.argv.includes('--ablate')) {
@@ -162,12 +163,6 @@ async function ptyCase() {
     if (i < 5) d.push(await summary()); // each run saves to a 23 MB history: 5 are plenty
   }
   return { bare: median(a), drill: median(b), interview: median(c), summary: median(d) };
-}
-
-function median(values) {
-  const sorted = [...values].sort((x, y) => x - y);
-  const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
 }
 
 const baseline = cases.find((c) => c.baseline);

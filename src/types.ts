@@ -42,6 +42,20 @@ export interface Question {
 }
 
 /**
+ * The Markdown bodies of a question: what an index-only load leaves empty and what the parse
+ * cache (`bank-*.bodies.json`) and the shipped seed (`bank-seed-bodies.json`) keep apart.
+ */
+export const BODY_FIELDS = ['prompt', 'answer', 'keypoints', 'choices', 'followUps', 'multiple'] as const;
+export type QuestionBody = Pick<Question, (typeof BODY_FIELDS)[number]>;
+
+/** A question's bodies, without the fields it does not set (`multiple` only when true). */
+export function bodyOf(question: Question): QuestionBody {
+  const body: Record<string, unknown> = {};
+  for (const field of BODY_FIELDS) if (question[field] !== undefined) body[field] = question[field];
+  return body as QuestionBody;
+}
+
+/**
  * A follow-up question under `## Follow-ups`. An answered one (a `### question` heading with an
  * answer and a `Key points:` list) has an id, `<question id>#<n>` (its place among the answered
  * follow-ups, or the `{#name}` at the end of its heading), and is asked, graded and scheduled

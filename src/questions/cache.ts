@@ -11,7 +11,7 @@
 import { mkdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { asciiJson, sweep, writeCacheFile } from '../cache-files.js';
-import type { Question } from '../types.js';
+import { bodyOf, type Question, type QuestionBody } from '../types.js';
 import { crc32 } from '../binary-file.js';
 import { changeTime } from '../file-stamp.js';
 import { decodeIndex, encodeIndex, Folder, PARSER_ID, type IndexFile } from './cache-index.js';
@@ -34,8 +34,6 @@ import type { Problem } from './parse.js';
 
 /** Version of the bodies file; the index has its own (cache-index.ts). */
 const CACHE_VERSION = 7;
-
-type Body = Pick<Question, 'prompt' | 'answer' | 'keypoints' | 'choices' | 'followUps' | 'multiple'>;
 
 const SEP = '\0';
 
@@ -64,7 +62,7 @@ function writeIndex(path: string, index: IndexFile): void {
   writeCacheFile(path, encodeIndex(index));
 }
 
-type BodiesFile = { v: number; build: string; bodies: Record<string, { m: number; s: number; b: Body }> };
+type BodiesFile = { v: number; build: string; bodies: Record<string, { m: number; s: number; b: QuestionBody }> };
 
 export interface CacheOptions {
   /** Also return prompts, answers and key points (drill, show, export). */
@@ -103,11 +101,6 @@ function writeJson(path: string, data: unknown): void {
 const NO_PROBLEMS: Problem[] = [];
 
 const sameFile = (entry: { m: number; s: number } | undefined, m: number, s: number) => entry !== undefined && entry.m === m && entry.s === s;
-
-function bodyOf(question: Question): Body {
-  const { prompt, answer, keypoints, choices, followUps, multiple } = question;
-  return { prompt, answer, keypoints, choices, followUps, ...(multiple ? { multiple } : {}) };
-}
 
 export async function loadBankCached(roots: readonly string[], home: string, options: CacheOptions = { bodies: true }): Promise<LoadResult> {
   if (ablated('bank-cache')) return loadBank(roots);

@@ -148,10 +148,10 @@ export interface ParsedTopic {
 /** Largest question file read: a real question is a few KB; a huge one is an accident or an attack. */
 export const MAX_QUESTION_BYTES = 1024 * 1024;
 
-/** Reads a file; an unreadable or oversized one becomes a problem instead of a crash. */
 /**
- * Reads and parses a question file. `bodies: false` (an index-only load) may give a built-in
- * question without its Markdown bodies, from the shipped seed; `bodiless` says so.
+ * Reads and parses a question file; an unreadable or oversized one becomes a problem instead of
+ * a crash. `bodies: false` (an index-only load) may give a built-in question without its
+ * Markdown bodies, from the shipped seed; `bodiless` says so.
  */
 export async function readQuestionFile(path: string, folder: string, bodies = true): Promise<ParsedFile> {
   let text: string;

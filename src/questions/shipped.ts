@@ -16,14 +16,11 @@ import { ablated } from '../ablate.js';
 import { BUILD_ID, IS_BUILT } from '../build-id.js';
 import { cyrb53 } from '../hash.js';
 import { builtInQuestionsDir, packageRoot } from '../paths.js';
-import type { Question, TopicInfo } from '../types.js';
+import { BODY_FIELDS, bodyOf, type Question, type QuestionBody, type TopicInfo } from '../types.js';
 import type { ParseResult, Problem } from './parse.js';
 
 export const SEED_VERSION = 1;
 
-/** What the bodies file holds per question; the index file holds the rest. */
-export const BODY_FIELDS = ['prompt', 'answer', 'keypoints', 'choices', 'followUps', 'multiple'] as const;
-type Body = Pick<Question, (typeof BODY_FIELDS)[number]>;
 
 interface Entry<T> {
   /** Content hash and length: `cyrb53:length`. */
@@ -43,28 +40,25 @@ export interface Seed {
 export interface SeedBodies {
   v: number;
   build: string;
-  bodies: Record<string, Body>;
+  bodies: Record<string, QuestionBody>;
 }
 
-export const contentKey = (text: string): string => `${cyrb53(text)}:${text.length}`;
+/** The seed's key of a file's text: its cyrb53 (`hex`, when already computed) and its length. */
+export const contentKey = (text: string, hex = cyrb53(text)): string => `${hex}:${text.length}`;
 
 const withFile = (problems: readonly Problem[], file: string): Problem[] => problems.map((p) => ({ ...p, file }));
 
 /** A parse split as the seed stores it: no absolute paths, the body apart. */
-export function seedParts(result: ParseResult): { r: ParseResult; body?: Body } {
+export function seedParts(result: ParseResult): { r: ParseResult; body?: QuestionBody } {
   const r: ParseResult = { problems: withFile(result.problems, '') };
   if (!result.question) return { r };
-  const question = { ...result.question, file: '' };
-  const body = {} as Record<string, unknown>;
-  for (const field of BODY_FIELDS) {
-    if (field in question) body[field] = question[field];
-    delete question[field];
-  }
+  const question: Partial<Question> = { ...result.question, file: '' };
+  for (const field of BODY_FIELDS) delete question[field];
   r.question = question as Question;
-  return { r, body: body as Body };
+  return { r, body: bodyOf(result.question) };
 }
 
-const EMPTY_BODY: Body = { prompt: '', answer: '', keypoints: [], choices: [], followUps: [] };
+const EMPTY_BODY: QuestionBody = { prompt: '', answer: '', keypoints: [], choices: [], followUps: [] };
 
 /**
  * The seed's parse of `path` (below `root`) if `text` is the content it was made from. Without
@@ -73,7 +67,7 @@ const EMPTY_BODY: Body = { prompt: '', answer: '', keypoints: [], choices: [], f
 export function fromSeed(seed: Seed | undefined, bodies: SeedBodies | undefined, root: string, path: string, text: string, hex = cyrb53(text)): ParseResult | undefined {
   const key = keyOf(root, path);
   const entry = seed?.files[key];
-  if (!entry || entry.h !== `${hex}:${text.length}`) return undefined;
+  if (!entry || entry.h !== contentKey(text, hex)) return undefined;
   const result: ParseResult = { problems: withFile(entry.r.problems, path) };
   if (entry.r.question) {
     const body = bodies ? bodies.bodies[key] : EMPTY_BODY;
